@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import { ArgumentsHost, Catch, HttpException, Inject, type ExceptionFilter } from '@nestjs/common';
+import type { Response } from 'express';
+import type { Logger } from 'pino';
+import { ConflictError, DomainError, NotFoundError, ROOT_LOGGER, ValidationError } from '#wayline/common';
+
+interface BodyParserError {
+  type: string;
+  status?: number;
+  limit?: number;
+}
+
+function isBodyParserError(error: unknown): error is BodyParserError {
+  return typeof error === 'object' && error !== null && typeof (error as BodyParserError).type === 'string' && 'status' in error;
+}
+
+/**
+ * The one place where errors become HTTP responses. Domain errors map to 4xx with
+ * the field and the problem; anything unexpected is a 500 that carries only an error
+ * id, with the details in the log. Request bodies are never logged: they hold
+ * customers' personal data.
+ */
+@Catch()
+export class ExceptionToHttpFilter implements ExceptionFilter {
+  private readonly logger: Logger;
+
+  constructor(@Inject(ROOT_LOGGER) rootLogger: Logger) {
+    this.logger = rootLogger.child({ context: 'http' });
+  }
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const { status, body } = this.toHttp(exception);
+    if (!response.headersSent) {
+      response.status(status).json(body);
+    }
+  }
+
+  private toHttp(exception: unknown): { status: number; body: Record<string, unknown> } {
+    if (exception instanceof ValidationError) {
+      return {
+        status: 400,
+        body: { error: exception.code, message: exception.message, problems: exception.problems },
+      };
+    }
+    if (exception instanceof NotFoundError) {
+      return { status: 404, body: { error: exception.code, message: exception.message } };
+    }
+    if (exception instanceof ConflictError) {
+      return { status: 409, body: { error: exception.code, message: exception.message } };
+    }
+    if (exception instanceof DomainError) {
+      return { status: 400, body: { error: exception.code, message: exception.message } };
+    }
+    // Nest wraps body-parser errors (malformed JSON, oversized body) in an HttpException.
+    const cause = exception instanceof HttpException ? exception.cause : exception;
+    if (isBodyParserError(cause)) {
+      return this.fromBodyParser(cause);
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      return { status, body: { error: httpErrorCode(status), message: exception.message } };
+    }
+    const errorId = randomUUID();
+    this.logger.error({ err: exception, errorId }, 'Request failed with an unexpected error');
+    return {
+      status: 500,
+      body: { error: 'internal_error', message: `Internal error; quote error id ${errorId} when reporting it`, errorId },
+    };
+  }
+
+  private fromBodyParser(error: BodyParserError): { status: number; body: Record<string, unknown> } {
+    switch (error.type) {
+      case 'entity.parse.failed':
+        return {
+          status: 400,
+          body: { error: 'malformed_json', message: 'Request body is not valid JSON', problems: [{ path: 'body', message: 'malformed JSON' }] },
+        };
+      case 'entity.too.large':
+        return {
+          status: 413,
+          body: { error: 'payload_too_large', message: `Request body exceeds the limit of ${error.limit} bytes` },
+        };
+      case 'encoding.unsupported':
+      case 'charset.unsupported':
+        return { status: 415, body: { error: 'unsupported_encoding', message: 'Request body encoding is not supported; send UTF-8 JSON' } };
+      default:
+        return { status: error.status ?? 400, body: { error: 'bad_request', message: 'Request body could not be read' } };
+    }
+  }
+}
+
+function httpErrorCode(status: number): string {
+  if (status === 404) return 'not_found';
+  if (status === 405) return 'method_not_allowed';
+  if (status === 415) return 'unsupported_media_type';
+  return status >= 500 ? 'internal_error' : 'bad_request';
+}

@@ -1,0 +1,71 @@
+import { envSchema, type Env } from './env.schema.ts';
+
+/** Typed, nested view of the environment, built once at start. */
+export interface AppConfig {
+  env: Env['NODE_ENV'];
+  http: { host: string; port: number; bodyLimitBytes: number };
+  database: { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
+  liveStore: { kind: 'redis'; url: string } | { kind: 'memory' };
+  logLevel: Env['LOG_LEVEL'];
+  scoring: {
+    intervalMs: number;
+    engagementHalfLifeDays: number;
+    emotionHalfLifeDays: number;
+    waitThresholdSeconds: number;
+  };
+  delivery: {
+    intervalMs: number;
+    maxAttempts: number;
+    backoffMs: number;
+    timeoutMs: number;
+    leaseMs: number;
+  };
+  models: { trainingCron: string };
+}
+
+export class InvalidEnvironmentError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid environment: ${problems.join('; ')}`);
+    this.name = 'InvalidEnvironmentError';
+  }
+}
+
+/**
+ * Parses the environment once. Every invalid variable is listed in one error,
+ * so a misconfigured deployment is fixed in one pass.
+ */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    throw new InvalidEnvironmentError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
+    );
+  }
+  const env = parsed.data;
+  return {
+    env: env.NODE_ENV,
+    http: { host: env.HOST, port: env.PORT, bodyLimitBytes: env.WAYLINE_BODY_LIMIT_BYTES },
+    database: env.DATABASE_URL
+      ? { kind: 'postgres', url: env.DATABASE_URL }
+      : { kind: 'pglite', dataDir: env.WAYLINE_DATA_DIR },
+    liveStore: env.REDIS_URL ? { kind: 'redis', url: env.REDIS_URL } : { kind: 'memory' },
+    logLevel: env.LOG_LEVEL,
+    scoring: {
+      intervalMs: env.WAYLINE_SCORING_INTERVAL_MS,
+      engagementHalfLifeDays: env.WAYLINE_ENGAGEMENT_HALF_LIFE_DAYS,
+      emotionHalfLifeDays: env.WAYLINE_EMOTION_HALF_LIFE_DAYS,
+      waitThresholdSeconds: env.WAYLINE_WAIT_THRESHOLD_SECONDS,
+    },
+    delivery: {
+      intervalMs: env.WAYLINE_DELIVERY_INTERVAL_MS,
+      maxAttempts: env.WAYLINE_DELIVERY_MAX_ATTEMPTS,
+      backoffMs: env.WAYLINE_DELIVERY_BACKOFF_MS,
+      timeoutMs: env.WAYLINE_DELIVERY_TIMEOUT_MS,
+      leaseMs: env.WAYLINE_DELIVERY_LEASE_MS,
+    },
+    models: { trainingCron: env.WAYLINE_MODEL_TRAINING_CRON },
+  };
+}
+
+/** Nest injection token for {@link AppConfig}. */
+export const APP_CONFIG = Symbol('APP_CONFIG');

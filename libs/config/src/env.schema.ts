@@ -1,0 +1,47 @@
+import { z } from 'zod';
+
+const optionalUrl = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+/**
+ * Every environment variable Wayline reads, with its default. Nothing else in the
+ * code base reads `process.env`.
+ */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  /** PostgreSQL connection string. Unset means embedded PGlite in WAYLINE_DATA_DIR. */
+  DATABASE_URL: optionalUrl,
+  /** Redis connection string. Unset means the in-process live store (single process only). */
+  REDIS_URL: optionalUrl,
+  WAYLINE_DATA_DIR: z.string().default('./.wayline'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Maximum JSON request body, in bytes. */
+  WAYLINE_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(2_000_000),
+  /** Half-life of engagement activity, in days. */
+  WAYLINE_ENGAGEMENT_HALF_LIFE_DAYS: z.coerce.number().positive().default(14),
+  /** Half-life of the customer's emotional state, in days. */
+  WAYLINE_EMOTION_HALF_LIFE_DAYS: z.coerce.number().positive().default(7),
+  /** Wait time above which waiting counts against the customer's emotion, in seconds. */
+  WAYLINE_WAIT_THRESHOLD_SECONDS: z.coerce.number().nonnegative().default(120),
+  /** How often the worker looks for unscored events, in milliseconds. */
+  WAYLINE_SCORING_INTERVAL_MS: z.coerce.number().int().positive().default(1000),
+  /** How often the worker looks for due outreach messages, in milliseconds. */
+  WAYLINE_DELIVERY_INTERVAL_MS: z.coerce.number().int().positive().default(1000),
+  /** Attempts before an outreach message is parked as failed. */
+  WAYLINE_DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().positive().default(6),
+  /** First retry delay; later retries double it, in milliseconds. */
+  WAYLINE_DELIVERY_BACKOFF_MS: z.coerce.number().int().positive().default(2000),
+  /** Webhook request timeout, in milliseconds. */
+  WAYLINE_DELIVERY_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** How long a worker owns a claimed message before another worker may claim it again, in milliseconds. */
+  WAYLINE_DELIVERY_LEASE_MS: z.coerce.number().int().positive().default(60_000),
+  /** How often the worker retrains propensity models, as a cron expression. */
+  WAYLINE_MODEL_TRAINING_CRON: z.string().default('0 */15 * * * *'),
+});
+
+export type Env = z.infer<typeof envSchema>;

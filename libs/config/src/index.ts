@@ -1,0 +1,3 @@
+export * from './env.schema.ts';
+export * from './app-config.ts';
+export * from './config.module.ts';

@@ -1,0 +1,69 @@
+import { mkdir } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import type { AppConfig } from '#wayline/config';
+import { PrismaClient } from './generated/prisma/client.ts';
+import { applyMigrations, type MigrationResult } from './migrator.ts';
+import { PgliteSqlConnection, PostgresSqlConnection, type SqlConnection } from './sql-connection.ts';
+
+export type DatabaseKind = AppConfig['database']['kind'];
+
+/**
+ * The Prisma client plus what is needed to migrate and close the store behind it.
+ * One per process: PGlite allows a single process on its data folder.
+ */
+export class Database {
+  private constructor(
+    readonly kind: DatabaseKind,
+    readonly prisma: PrismaClient,
+    private readonly openSqlConnection: () => Promise<SqlConnection>,
+    private readonly closeStore: () => Promise<void>,
+  ) {}
+
+  static async open(config: AppConfig['database']): Promise<Database> {
+    if (config.kind === 'postgres') {
+      const prisma = new PrismaClient({
+        adapter: new PrismaPg({ connectionString: config.url, max: 10 }),
+      });
+      return new Database(
+        'postgres',
+        prisma,
+        () => PostgresSqlConnection.connect(config.url),
+        () => prisma.$disconnect(),
+      );
+    }
+    if (!config.dataDir.startsWith('memory://')) {
+      await mkdir(config.dataDir, { recursive: true });
+    }
+    const pglite = await PGlite.create(config.dataDir);
+    const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+    return new Database(
+      'pglite',
+      prisma,
+      async () => new PgliteSqlConnection(pglite),
+      async () => {
+        await prisma.$disconnect();
+        await pglite.close();
+      },
+    );
+  }
+
+  async migrate(migrationsDir?: string): Promise<MigrationResult> {
+    const connection = await this.openSqlConnection();
+    try {
+      return await applyMigrations(connection, migrationsDir);
+    } finally {
+      await connection.close();
+    }
+  }
+
+  /** A raw connection for administrative SQL; the caller closes it. */
+  sqlConnection(): Promise<SqlConnection> {
+    return this.openSqlConnection();
+  }
+
+  async close(): Promise<void> {
+    await this.closeStore();
+  }
+}

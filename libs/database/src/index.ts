@@ -1,0 +1,6 @@
+export * from './database.ts';
+export * from './database.module.ts';
+export * from './migrator.ts';
+export * from './sql-connection.ts';
+export { Prisma } from './generated/prisma/client.ts';
+export type * from './generated/prisma/models.ts';

@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { createClient, type RedisClientType } from 'redis';
+import type { LiveStore, LockHandle, MessageHandler } from './live-store.ts';
+
+/** Deletes the lock only if it still holds this holder's token. */
+const RELEASE_LOCK_SCRIPT = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0`;
+
+/** INCRBYFLOAT plus an expiry set only when the key is new, in one atomic step. */
+const INCREMENT_SCRIPT = `
+local value = redis.call('INCRBYFLOAT', KEYS[1], ARGV[1])
+if tonumber(ARGV[2]) > 0 and redis.call('PTTL', KEYS[1]) == -1 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return value`;
+
+/** The {@link LiveStore} for several replicas. Keys are prefixed so deployments can share a server. */
+export class RedisLiveStore implements LiveStore {
+  readonly kind = 'redis' as const;
+
+  private constructor(
+    private readonly client: RedisClientType,
+    private readonly subscriber: RedisClientType,
+    private readonly prefix: string,
+  ) {}
+
+  static async connect(url: string, prefix = 'wayline:'): Promise<RedisLiveStore> {
+    const client: RedisClientType = createClient({ url });
+    client.on('error', () => {
+      // Reconnection is automatic; commands issued meanwhile fail and their callers see why.
+    });
+    await client.connect();
+    const subscriber: RedisClientType = client.duplicate();
+    subscriber.on('error', () => {});
+    await subscriber.connect();
+    return new RedisLiveStore(client, subscriber, prefix);
+  }
+
+  async get(key: string): Promise<string | null> {
+    return this.client.get(this.prefix + key);
+  }
+
+  async set(key: string, value: string, ttlMs?: number): Promise<void> {
+    if (ttlMs === undefined) {
+      await this.client.set(this.prefix + key, value);
+    } else {
+      await this.client.set(this.prefix + key, value, { PX: ttlMs });
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.client.del(this.prefix + key);
+  }
+
+  async increment(key: string, by: number, ttlMs?: number): Promise<number> {
+    const result = await this.client.eval(INCREMENT_SCRIPT, {
+      keys: [this.prefix + key],
+      arguments: [String(by), String(ttlMs ?? 0)],
+    });
+    return Number(result);
+  }
+
+  async tryLock(key: string, ttlMs: number): Promise<LockHandle | null> {
+    const fullKey = this.prefix + key;
+    const token = randomUUID();
+    const taken = await this.client.set(fullKey, token, { NX: true, PX: ttlMs });
+    if (taken !== 'OK') {
+      return null;
+    }
+    return {
+      release: async () => {
+        await this.client.eval(RELEASE_LOCK_SCRIPT, { keys: [fullKey], arguments: [token] });
+      },
+    };
+  }
+
+  async publish(channel: string, message: string): Promise<void> {
+    await this.client.publish(this.prefix + channel, message);
+  }
+
+  async subscribe(channel: string, handler: MessageHandler): Promise<() => Promise<void>> {
+    const fullChannel = this.prefix + channel;
+    await this.subscriber.subscribe(fullChannel, handler);
+    return async () => {
+      await this.subscriber.unsubscribe(fullChannel, handler);
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([this.subscriber.quit(), this.client.quit()]);
+  }
+}

@@ -1,0 +1,54 @@
+import type { Logger } from 'pino';
+import type { AppConfig } from '#wayline/config';
+import { Database } from '#wayline/database';
+import { openLiveStore, type LiveStore } from '#wayline/live-store';
+
+/** The stores one process runs on, opened and migrated, with one way to close them. */
+export interface Runtime {
+  config: AppConfig;
+  logger: Logger;
+  database: Database;
+  liveStore: LiveStore;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database (PostgreSQL or embedded PGlite), applies pending migrations, and
+ * opens the live store (Redis or in-process). Logs which ones it chose.
+ */
+export async function openRuntime(config: AppConfig, logger: Logger): Promise<Runtime> {
+  const database = await Database.open(config.database);
+  const migration = await database.migrate();
+  logger.info(
+    {
+      database: database.kind,
+      dataDir: config.database.kind === 'pglite' ? config.database.dataDir : undefined,
+      migrationsApplied: migration.applied,
+      migrationsAlreadyApplied: migration.alreadyApplied.length,
+    },
+    database.kind === 'postgres' ? 'Using PostgreSQL' : 'Using embedded PGlite (single process only)',
+  );
+  const liveStore = await openLiveStore(config.liveStore);
+  if (liveStore.kind === 'memory') {
+    logger.warn(
+      'REDIS_URL is unset: using the in-process live store, so this process must be the only replica',
+    );
+  } else {
+    logger.info('Using Redis for live state');
+  }
+  let closing: Promise<void> | undefined;
+  return {
+    config,
+    logger,
+    database,
+    liveStore,
+    close: () => {
+      closing ??= (async () => {
+        await liveStore.close();
+        await database.close();
+        logger.info('Closed the database and the live store');
+      })();
+      return closing;
+    },
+  };
+}

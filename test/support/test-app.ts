@@ -1,0 +1,89 @@
+import 'reflect-metadata';
+import { Module, type INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import type { Logger } from 'pino';
+import { createRootLogger, NestPinoLogger } from '#wayline/common';
+import { CoreModule, type Runtime } from '#wayline/runtime';
+import { ApiModule } from '../../apps/api/src/api.module.ts';
+import { configureHttp } from '../../apps/api/src/http/configure-http.ts';
+import { WorkerModule } from '../../apps/worker/src/worker.module.ts';
+import { createTestStores, type TestStores } from './test-stores.ts';
+
+export interface TestApp {
+  app: INestApplication;
+  /** Base URL of the listening server, for supertest or fetch. */
+  url: string;
+  stores: TestStores;
+  runtime: Runtime;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  /** Also run the worker's jobs in the same process. Default: true. */
+  withWorker?: boolean;
+  /** Extra environment variables for the config, such as shorter intervals. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Boots the real API (and by default the worker) on fresh test stores, listening on a
+ * free port of 127.0.0.1.
+ */
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const stores = await createTestStores({
+    WAYLINE_SCORING_INTERVAL_MS: '100',
+    WAYLINE_DELIVERY_INTERVAL_MS: '100',
+    ...options.env,
+  });
+  const logger: Logger = createRootLogger(stores.config.logLevel, 'wayline-test');
+  const runtime: Runtime = {
+    config: stores.config,
+    logger,
+    database: stores.database,
+    liveStore: stores.liveStore,
+    // The test's teardown closes the stores, after the app is closed.
+    close: async () => {},
+  };
+
+  const imports = [CoreModule.forRoot(runtime), ApiModule];
+  if (options.withWorker ?? true) {
+    imports.push(WorkerModule);
+  }
+
+  @Module({ imports })
+  class TestAppModule {}
+
+  const moduleRef = await Test.createTestingModule({ imports: [TestAppModule] })
+    .setLogger(new NestPinoLogger(logger))
+    .compile();
+  const app = moduleRef.createNestApplication({ bodyParser: false });
+  configureHttp(app, stores.config);
+  await app.listen(0, '127.0.0.1');
+  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+
+  return {
+    app,
+    url,
+    stores,
+    runtime,
+    close: async () => {
+      await app.close();
+      await stores.teardown();
+    },
+  };
+}
+
+/** Polls `probe` until it returns a value other than undefined, or fails after `timeoutMs`. */
+export async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) {
+      return value;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
