@@ -56,6 +56,8 @@ export async function createTestStores(overrides: NodeJS.ProcessEnv = {}): Promi
     LOG_LEVEL: 'silent',
     ...overrides,
     DATABASE_URL: databaseConfig.kind === 'postgres' ? databaseConfig.url : '',
+    // Never the default ./.wayline folder: each test file gets its own in-memory PGlite.
+    WAYLINE_DATA_DIR: 'memory://',
     REDIS_URL: redisUrl ?? '',
   });
   const database = await Database.open(config.database);

@@ -1,11 +1,24 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { CatalogModule } from '#wayline/catalog';
+import { DecisioningModule } from '#wayline/decisioning';
+import { EventsModule } from '#wayline/events';
+import { ExperimentsModule } from '#wayline/experiments';
+import { JourneysModule } from '#wayline/journeys';
+import { CampaignsController } from './catalog/campaigns.controller.ts';
+import { ChannelsController } from './catalog/channels.controller.ts';
+import { OffersController } from './catalog/offers.controller.ts';
+import { CustomersController } from './customers/customers.controller.ts';
+import { EventsController } from './events/events.controller.ts';
 import { ExceptionToHttpFilter } from './http/exception.filter.ts';
 import { HealthController } from './health/health.controller.ts';
+import { OutcomesController } from './outcomes/outcomes.controller.ts';
+import { ReportsController } from './reports/reports.controller.ts';
 
 /** The HTTP API: thin controllers over the domain libs. */
 @Module({
-  controllers: [HealthController],
+  imports: [EventsModule, JourneysModule, DecisioningModule, ExperimentsModule, CatalogModule],
+  controllers: [HealthController, EventsController, CustomersController, OutcomesController, ReportsController, ChannelsController, OffersController, CampaignsController],
   providers: [{ provide: APP_FILTER, useClass: ExceptionToHttpFilter }],
 })
 export class ApiModule {}

@@ -1,5 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
-import { pino, type Logger, type LevelWithSilent } from 'pino';
+import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
 
 /**
  * Keys whose values never reach a log line. Customer text, contact details and
@@ -22,14 +22,17 @@ const REDACTED_PATHS = [
   '*.webhookUrl',
 ];
 
-export function createRootLogger(level: LevelWithSilent, name = 'wayline'): Logger {
-  return pino({
+export function createRootLogger(level: LevelWithSilent, name = 'wayline', destination?: DestinationStream): Logger {
+  return pino(
+    {
     name,
     level,
     base: { pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-  });
+    },
+    destination,
+  );
 }
 
 /** Adapts pino to Nest's LoggerService so framework messages come out as JSON lines too. */

@@ -10,6 +10,7 @@ CREATE TABLE customers (
   valence_weight  DOUBLE PRECISION NOT NULL DEFAULT 0,
   emotion_at      TIMESTAMPTZ(3),
   stage           TEXT,
+  stage_at        TIMESTAMPTZ(3),
   event_count     INTEGER NOT NULL DEFAULT 0,
   last_event_at   TIMESTAMPTZ(3),
   created_at      TIMESTAMPTZ(3) NOT NULL DEFAULT now(),

@@ -1,0 +1,50 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
+import {
+  CampaignService,
+  CatalogQueryService,
+  createCampaignSchema,
+  listCampaignsQuerySchema,
+  updateCampaignSchema,
+  withProblemPathPrefix,
+} from '#wayline/catalog';
+import { parseInput } from '#wayline/common';
+import { toCampaignResponse, type CampaignResponse } from './catalog.responses.ts';
+
+@Controller('v1/admin/campaigns')
+export class CampaignsController {
+  constructor(
+    @Inject(CampaignService) private readonly campaigns: CampaignService,
+    @Inject(CatalogQueryService) private readonly catalogQuery: CatalogQueryService,
+  ) {}
+
+  @Post()
+  async create(@Body() body: unknown): Promise<CampaignResponse> {
+    const input = parseInput(createCampaignSchema, body, 'body');
+    return toCampaignResponse(await withProblemPathPrefix('body', () => this.campaigns.create(input)));
+  }
+
+  @Get()
+  async list(@Query() query: unknown): Promise<{ campaigns: CampaignResponse[] }> {
+    const filter = parseInput(listCampaignsQuerySchema, query, 'query');
+    const campaigns = await this.campaigns.list(filter);
+    return { campaigns: campaigns.map(toCampaignResponse) };
+  }
+
+  @Get(':key')
+  async get(@Param('key') key: string): Promise<CampaignResponse> {
+    return toCampaignResponse(await this.catalogQuery.findCampaignByKey(key));
+  }
+
+  @Patch(':key')
+  async update(@Param('key') key: string, @Body() body: unknown): Promise<CampaignResponse> {
+    const changes = parseInput(updateCampaignSchema, body, 'body');
+    return toCampaignResponse(await withProblemPathPrefix('body', () => this.campaigns.update(key, changes)));
+  }
+
+  /** Deactivates the campaign; its decisions and outcomes stay for reports. */
+  @Delete(':key')
+  @HttpCode(200)
+  async deactivate(@Param('key') key: string): Promise<CampaignResponse> {
+    return toCampaignResponse(await this.campaigns.deactivate(key));
+  }
+}

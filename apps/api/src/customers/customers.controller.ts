@@ -1,0 +1,23 @@
+import { Controller, Get, Header, Param, Query } from '@nestjs/common';
+import { NextBestOfferService, type NextBestOfferResult } from '#wayline/decisioning';
+import { JourneyQueryService } from '#wayline/journeys';
+
+@Controller('v1/customers/:customerId')
+export class CustomersController {
+  constructor(
+    private readonly journeys: JourneyQueryService,
+    private readonly nextBestOffer: NextBestOfferService,
+  ) {}
+
+  @Get('journey')
+  journey(@Param('customerId') customerId: string, @Query() query: unknown) {
+    return this.journeys.getJourney(customerId, query);
+  }
+
+  /** Each call records a decision, so the answer must never come from a cache. */
+  @Get('next-best-offer')
+  @Header('cache-control', 'no-store')
+  decide(@Param('customerId') customerId: string, @Query() query: unknown): Promise<NextBestOfferResult> {
+    return this.nextBestOffer.decide(customerId, query);
+  }
+}

@@ -1,0 +1,79 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PRISMA, type Prisma, type PrismaClient } from '#wayline/database';
+
+export type TransactionClient = Prisma.TransactionClient;
+
+export interface NewDecision {
+  /** Set by importers that derive ids from their source, so re-runs insert nothing. */
+  id?: string;
+  customerId: string;
+  campaignId: string | null;
+  holdoutGroup: string;
+  arm: 'treatment' | 'control';
+  offerId: string | null;
+  channel: string | null;
+  score: number | null;
+  modelVersion: string | null;
+  reasons: unknown[];
+  features: Record<string, unknown>;
+  source: 'live' | 'import';
+  idempotencyKey?: string;
+  createdAt?: Date;
+}
+
+@Injectable()
+export class DecisionRepository {
+  constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
+
+  /** Runs `work` in one transaction, so a decision and its outreach message commit together. */
+  inTransaction<T>(work: (tx: TransactionClient) => Promise<T>): Promise<T> {
+    return this.prisma.$transaction(work);
+  }
+
+  async create(decision: NewDecision, client: TransactionClient | PrismaClient = this.prisma) {
+    return client.decision.create({ data: toRow(decision) });
+  }
+
+  /** Bulk insert for importers; decisions whose idempotency key exists are skipped. */
+  async createMany(decisions: NewDecision[], client: TransactionClient | PrismaClient = this.prisma): Promise<number> {
+    const result = await client.decision.createMany({ data: decisions.map(toRow), skipDuplicates: true });
+    return result.count;
+  }
+
+  async findById(id: string) {
+    return this.prisma.decision.findUnique({ where: { id }, include: { campaign: true } });
+  }
+
+  /**
+   * The customer's latest decision that counts for the campaign: a treatment decision of
+   * the campaign itself, or a control decision of its holdout group (groups can be shared).
+   */
+  async findLatestForCampaign(customerId: string, campaignId: string, holdoutGroup: string) {
+    return this.prisma.decision.findFirst({
+      where: {
+        customerId,
+        OR: [{ campaignId, arm: 'treatment' }, { holdoutGroup, arm: 'control' }],
+      },
+      orderBy: { createdAt: 'desc' },
+    });
+  }
+}
+
+function toRow(decision: NewDecision): Prisma.DecisionCreateManyInput {
+  return {
+    ...(decision.id ? { id: decision.id } : {}),
+    customerId: decision.customerId,
+    campaignId: decision.campaignId,
+    holdoutGroup: decision.holdoutGroup,
+    arm: decision.arm,
+    offerId: decision.offerId,
+    channel: decision.channel,
+    score: decision.score,
+    modelVersion: decision.modelVersion,
+    reasons: decision.reasons as Prisma.InputJsonArray,
+    features: decision.features as Prisma.InputJsonObject,
+    source: decision.source,
+    idempotencyKey: decision.idempotencyKey ?? null,
+    ...(decision.createdAt ? { createdAt: decision.createdAt } : {}),
+  };
+}

@@ -1,0 +1,169 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { ROOT_LOGGER } from '#wayline/common';
+import { APP_CONFIG, type AppConfig } from '#wayline/config';
+import { OutreachMessageRepository, type ClaimedMessage } from './outreach-message.repository.ts';
+import { hasReachedMaxAttempts, nextAttemptDelayMs, shouldRetry, type RandomSource } from './retry-policy.ts';
+import { describeWebhookFailure } from './webhook-result.ts';
+import { WebhookSender } from './webhook.sender.ts';
+
+/** Nest injection token for the {@link RandomSource} behind the retry jitter. */
+export const DELIVERY_RANDOM_SOURCE = Symbol('DELIVERY_RANDOM_SOURCE');
+
+/**
+ * Maximum number of messages one process sends at once, and the claim size. Every
+ * claimed message starts sending right away, so none waits for a free slot while its
+ * lease runs down.
+ */
+export const DELIVERY_CONCURRENCY = 8;
+
+/** Time after which a tick stops claiming new batches, in milliseconds. */
+export const DEFAULT_TICK_BUDGET_MS = 10_000;
+
+/**
+ * Counts for one tick. `claimed` can exceed the sum of the others, because a message
+ * whose lease another worker took over before its result was written counts only as
+ * claimed.
+ */
+export interface DeliveryTickResult {
+  claimed: number;
+  sent: number;
+  retried: number;
+  failed: number;
+}
+
+type MessageOutcome = 'sent' | 'retried' | 'failed' | 'lease-lost';
+
+@Injectable()
+export class DeliveryService {
+  private readonly logger: Logger;
+  private readonly settings: AppConfig['delivery'];
+
+  constructor(
+    @Inject(OutreachMessageRepository) private readonly messages: OutreachMessageRepository,
+    @Inject(WebhookSender) private readonly sender: WebhookSender,
+    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(ROOT_LOGGER) rootLogger: Logger,
+    @Inject(DELIVERY_RANDOM_SOURCE) private readonly random: RandomSource,
+  ) {
+    this.settings = config.delivery;
+    this.logger = rootLogger.child({ context: DeliveryService.name });
+    if (this.settings.leaseMs <= this.settings.timeoutMs) {
+      this.logger.warn(
+        { leaseMs: this.settings.leaseMs, timeoutMs: this.settings.timeoutMs },
+        'The delivery lease is not longer than the webhook timeout, so another worker may claim and send a message that is still being sent; set WAYLINE_DELIVERY_LEASE_MS well above WAYLINE_DELIVERY_TIMEOUT_MS',
+      );
+    }
+  }
+
+  /**
+   * Sends every outreach message that is due, in batches of {@link DELIVERY_CONCURRENCY},
+   * until a batch comes back short or `budgetMs` of real time has passed. `now` is the
+   * time the tick starts at. Each later step uses `now` plus the real time elapsed since
+   * then, so a lease always starts when its batch is claimed, and a test can move the
+   * clock forward by passing a later `now`.
+   *
+   * @throws AggregateError with the errors of a batch (such as a lost database
+   *   connection), once every message of that batch has settled. The affected messages
+   *   stay `sending` and are claimed again when their lease expires.
+   */
+  async deliverDue(now: Date = new Date(), budgetMs = DEFAULT_TICK_BUDGET_MS): Promise<DeliveryTickResult> {
+    const startedAt = performance.now();
+    const clock = (): Date => new Date(now.getTime() + (performance.now() - startedAt));
+    const result: DeliveryTickResult = { claimed: 0, sent: 0, retried: 0, failed: 0 };
+
+    for (;;) {
+      const batch = await this.messages.claimDue(clock(), DELIVERY_CONCURRENCY, this.settings.leaseMs);
+      result.claimed += batch.length;
+
+      const outcomes = await Promise.allSettled(batch.map((message) => this.deliver(message, clock)));
+      const errors: unknown[] = [];
+      for (const outcome of outcomes) {
+        if (outcome.status === 'rejected') {
+          errors.push(outcome.reason);
+        } else if (outcome.value !== 'lease-lost') {
+          result[outcome.value] += 1;
+        }
+      }
+      if (errors.length > 0) {
+        throw new AggregateError(errors, `Failed to deliver ${errors.length} of ${batch.length} claimed outreach messages`);
+      }
+
+      const drained = batch.length < DELIVERY_CONCURRENCY;
+      if (drained || performance.now() - startedAt >= budgetMs) {
+        return result;
+      }
+    }
+  }
+
+  private async deliver(message: ClaimedMessage, clock: () => Date): Promise<MessageOutcome> {
+    const { maxAttempts, backoffMs, timeoutMs } = this.settings;
+
+    // A claim past the maximum means the previous owner died during the last allowed
+    // attempt. Sending again would exceed the limit, and a message that keeps killing
+    // its worker would otherwise be retried forever.
+    if (message.attempts > maxAttempts) {
+      const error = `lease expired during the last of ${maxAttempts} attempts`;
+      return this.park(message, error, 'The worker sending this outreach message stopped during its last attempt');
+    }
+
+    const result = await this.sender.send({
+      url: message.webhookUrl,
+      messageId: message.id,
+      payload: message.payload,
+      timeoutMs,
+    });
+
+    if (result.kind === 'delivered') {
+      const owned = await this.messages.markSent(message, clock());
+      return owned ? 'sent' : this.leaseLost(message, 'sent');
+    }
+
+    const error = describeWebhookFailure(result);
+    if (!shouldRetry(result)) {
+      return this.park(message, error, 'Outreach message delivery failed with a permanent error');
+    }
+    if (hasReachedMaxAttempts(message.attempts, maxAttempts)) {
+      return this.park(message, error, `Outreach message delivery failed ${message.attempts} times`);
+    }
+
+    const delayMs = nextAttemptDelayMs(message.attempts, backoffMs, this.random);
+    const nextAttemptAt = new Date(clock().getTime() + delayMs);
+    const owned = await this.messages.scheduleRetry(message, nextAttemptAt, error);
+    if (!owned) {
+      return this.leaseLost(message, 'retry');
+    }
+    this.logger.warn(
+      { ...logContext(message), error, delayMs, nextAttemptAt },
+      'Outreach message delivery failed with a transient error, so it will be retried',
+    );
+    return 'retried';
+  }
+
+  private async park(message: ClaimedMessage, error: string, reason: string): Promise<MessageOutcome> {
+    const owned = await this.messages.markFailed(message, error);
+    if (!owned) {
+      return this.leaseLost(message, 'failed');
+    }
+    this.logger.error({ ...logContext(message), error }, `${reason}, so it is parked as failed`);
+    return 'failed';
+  }
+
+  private leaseLost(message: ClaimedMessage, result: 'sent' | 'retry' | 'failed'): MessageOutcome {
+    this.logger.warn(
+      { ...logContext(message), result, lockedUntil: message.lockedUntil },
+      'Another worker claimed this outreach message after its lease expired, so this result was not recorded',
+    );
+    return 'lease-lost';
+  }
+}
+
+/** Ids only: the payload and the webhook URL may contain personal data or secrets. */
+function logContext(message: ClaimedMessage): Record<string, unknown> {
+  return {
+    messageId: message.id,
+    decisionId: message.decisionId,
+    channelId: message.channelId,
+    attempt: message.attempts,
+  };
+}

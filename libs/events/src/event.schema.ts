@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { parseInput, ValidationError } from '#wayline/common';
+
+/** Identifiers: printable, no surrounding spaces, no control characters. */
+const identifier = (max: number) =>
+  z
+    .string()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    .regex(/^[^\p{Cc}\s](?:[^\p{Cc}]*[^\p{Cc}\s])?$/u, 'must not contain control characters or surrounding spaces');
+
+/** Names such as types, touchpoints and channels: lowercase snake or kebab case. */
+const name = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(64, 'must be at most 64 characters')
+  .regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be lowercase letters, digits, "_" or "-"');
+
+const jsonObject = (maxBytes: number) =>
+  z
+    .record(z.string(), z.unknown())
+    .refine((value) => Buffer.byteLength(JSON.stringify(value)) <= maxBytes, {
+      message: `must be at most ${maxBytes} bytes as JSON`,
+    });
+
+export const MAX_EVENTS_PER_BATCH = 1000;
+
+export const eventInputSchema = z.strictObject({
+  customerId: identifier(128),
+  type: name,
+  touchpoint: name,
+  channel: name,
+  occurredAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone, such as 2026-12-04T09:30:00Z' }),
+  text: z.string().max(10_000, 'must be at most 10000 characters').nullish(),
+  /** Stars, 1 to 5. */
+  rating: z.number().min(1, 'must be between 1 and 5').max(5, 'must be between 1 and 5').nullish(),
+  /** Money attached to the interaction, such as an order total; not negative. */
+  value: z.number().min(0, 'must not be negative').max(1e12, 'must be at most 1e12').nullish(),
+  /** Seconds the customer waited, such as queue time on a call; at most 30 days. */
+  waitSeconds: z.number().min(0, 'must not be negative').max(2_592_000, 'must be at most 2592000 (30 days)').nullish(),
+  /** The journey stage, when the caller knows it; otherwise Wayline derives it from the touchpoint. */
+  stage: name.nullish(),
+  properties: jsonObject(16_384).optional(),
+  /** Customer attributes to merge into the stored ones (segment, tier, time zone, ...). */
+  attributes: jsonObject(16_384).optional(),
+  idempotencyKey: identifier(200).optional(),
+});
+
+export type EventInput = z.output<typeof eventInputSchema>;
+
+const batchSchema = z.strictObject({
+  events: z
+    .array(eventInputSchema)
+    .min(1, 'must contain at least one event')
+    .max(MAX_EVENTS_PER_BATCH, `must contain at most ${MAX_EVENTS_PER_BATCH} events; split the batch`),
+});
+
+/**
+ * Parses the body of `POST /v1/events`: one event, or `{ events: [...] }` with 1 to 1000
+ * of them. The shape is chosen by the presence of `events`, so that errors name the
+ * field (`body.events[3].occurredAt`) instead of a failed union.
+ */
+export function parseEventBatch(body: unknown): EventInput[] {
+  if (typeof body === 'object' && body !== null && !Array.isArray(body) && 'events' in body) {
+    return parseInput(batchSchema, body, 'body').events;
+  }
+  if (Array.isArray(body)) {
+    throw ValidationError.forField('body', 'must be one event object or { "events": [...] }, not a bare array');
+  }
+  return [parseInput(eventInputSchema, body, 'body')];
+}

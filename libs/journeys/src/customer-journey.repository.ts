@@ -1,0 +1,150 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PRISMA, type Prisma, type PrismaClient } from '#wayline/database';
+import type { CustomerScoreState, ScorableEvent } from './scoring/index.ts';
+
+export interface UnscoredEvent extends ScorableEvent {
+  id: string;
+}
+
+export interface ScoredEventUpdate {
+  id: string;
+  stage: string;
+  sentiment: number | null;
+  valence: number | null;
+  label: string | null;
+}
+
+/** What the scorer computed for one customer's batch of unscored events. */
+export interface CustomerScoringResult {
+  state: CustomerScoreState;
+  events: ScoredEventUpdate[];
+}
+
+@Injectable()
+export class CustomerJourneyRepository {
+  constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
+
+  async findCustomersWithUnscoredEvents(limit: number): Promise<string[]> {
+    const rows = await this.prisma.$queryRaw<Array<{ customer_id: string }>>`
+      SELECT DISTINCT customer_id FROM events WHERE scored_at IS NULL LIMIT ${limit}`;
+    return rows.map((row) => row.customer_id);
+  }
+
+  /**
+   * Scores a customer's unscored events in one transaction that holds the customer's
+   * row lock, so each event is scored exactly once however many workers race: a worker
+   * that finds the row locked skips the customer (SKIP LOCKED) and returns null, and a
+   * crash before the commit leaves the events unscored for the next attempt.
+   */
+  async scoreUnscoredEvents(
+    customerId: string,
+    score: (state: CustomerScoreState, events: UnscoredEvent[]) => CustomerScoringResult,
+  ): Promise<number | null> {
+    return this.prisma.$transaction(async (tx) => {
+      const locked = await tx.$queryRaw<Array<CustomerRow>>`
+        SELECT activity, activity_at, valence, valence_weight, emotion_at, stage, stage_at, event_count, last_event_at
+        FROM customers WHERE id = ${customerId} FOR UPDATE SKIP LOCKED`;
+      const row = locked[0];
+      if (row === undefined) {
+        return null;
+      }
+      const events = await tx.event.findMany({
+        where: { customerId, scoredAt: null },
+        orderBy: [{ occurredAt: 'asc' }, { sequence: 'asc' }],
+        select: {
+          id: true, type: true, touchpoint: true, channel: true, occurredAt: true,
+          text: true, rating: true, value: true, waitSeconds: true, stage: true,
+        },
+      });
+      if (events.length === 0) {
+        return 0;
+      }
+
+      const result = score(toState(row), events);
+      await tx.$executeRaw`
+        UPDATE events AS e SET
+          stage = u.stage, sentiment = u.sentiment, valence = u.valence,
+          emotion_label = u.label, scored_at = now()
+        FROM (
+          SELECT * FROM unnest(
+            ${result.events.map((event) => event.id)}::uuid[],
+            ${result.events.map((event) => event.stage)}::text[],
+            ${result.events.map((event) => event.sentiment)}::float8[],
+            ${result.events.map((event) => event.valence)}::float8[],
+            ${result.events.map((event) => event.label)}::text[]
+          ) AS t(id, stage, sentiment, valence, label)
+        ) AS u
+        WHERE e.id = u.id`;
+      const state = result.state;
+      await tx.customer.update({
+        where: { id: customerId },
+        data: {
+          activity: state.activity,
+          activityAt: state.activityAt,
+          valence: state.valence,
+          valenceWeight: state.valenceWeight,
+          emotionAt: state.emotionAt,
+          stage: state.stage,
+          stageAt: state.stageAt ?? null,
+          eventCount: state.eventCount,
+          lastEventAt: state.lastEventAt,
+        },
+      });
+      return events.length;
+    });
+  }
+
+  /** Creates customers that do not exist yet; existing ones are left unchanged. */
+  async createCustomers(
+    customers: Array<{ id: string; attributes: Record<string, unknown> }>,
+    client: Prisma.TransactionClient | PrismaClient = this.prisma,
+  ): Promise<number> {
+    const result = await client.customer.createMany({
+      data: customers.map((customer) => ({ id: customer.id, attributes: customer.attributes as Prisma.InputJsonObject })),
+      skipDuplicates: true,
+    });
+    return result.count;
+  }
+
+  async findCustomer(customerId: string) {
+    return this.prisma.customer.findUnique({ where: { id: customerId } });
+  }
+
+  async countUnscoredEvents(customerId: string): Promise<number> {
+    return this.prisma.event.count({ where: { customerId, scoredAt: null } });
+  }
+
+  async findTimeline(customerId: string, limit: number) {
+    return this.prisma.event.findMany({
+      where: { customerId },
+      orderBy: [{ occurredAt: 'desc' }, { sequence: 'desc' }],
+      take: limit,
+    });
+  }
+}
+
+interface CustomerRow {
+  activity: number;
+  activity_at: Date | null;
+  valence: number;
+  valence_weight: number;
+  emotion_at: Date | null;
+  stage: string | null;
+  stage_at: Date | null;
+  event_count: number;
+  last_event_at: Date | null;
+}
+
+function toState(row: CustomerRow): CustomerScoreState {
+  return {
+    activity: row.activity,
+    activityAt: row.activity_at,
+    valence: row.valence,
+    valenceWeight: row.valence_weight,
+    emotionAt: row.emotion_at,
+    stage: row.stage,
+    stageAt: row.stage_at,
+    eventCount: Number(row.event_count),
+    lastEventAt: row.last_event_at,
+  };
+}

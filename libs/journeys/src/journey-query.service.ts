@@ -1,0 +1,90 @@
+import { Injectable } from '@nestjs/common';
+import { NotFoundError, parseInput } from '#wayline/common';
+import { z } from 'zod';
+import { CustomerJourneyRepository } from './customer-journey.repository.ts';
+import { JourneyScoringService } from './journey-scoring.service.ts';
+import { currentEmotion, engagementScore, type CustomerScoreState } from './scoring/index.ts';
+
+const journeyQuerySchema = z.strictObject({
+  limit: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000').default(100),
+});
+
+/** Current scores, decayed to `now`, as the decision engine and the journey endpoint see them. */
+export interface CustomerScores {
+  engagement: number;
+  emotion: { valence: number | null; label: string | null; confidence: number };
+  stage: string | null;
+  eventCount: number;
+  lastEventAt: Date | null;
+  daysSinceLastEvent: number | null;
+}
+
+@Injectable()
+export class JourneyQueryService {
+  constructor(
+    private readonly journeys: CustomerJourneyRepository,
+    private readonly scoring: JourneyScoringService,
+  ) {}
+
+  async getJourney(customerId: string, query: unknown, now = new Date()) {
+    const { limit } = parseInput(journeyQuerySchema, query, 'query');
+    const customer = await this.journeys.findCustomer(customerId);
+    if (customer === null) {
+      throw new NotFoundError('Customer', customerId);
+    }
+    const [timeline, pendingEvents] = await Promise.all([
+      this.journeys.findTimeline(customerId, limit),
+      this.journeys.countUnscoredEvents(customerId),
+    ]);
+    return {
+      customerId: customer.id,
+      attributes: customer.attributes,
+      scores: this.scoresOf(customer, now),
+      pendingEvents,
+      timeline: timeline.map((event) => ({
+        id: event.id,
+        occurredAt: event.occurredAt,
+        type: event.type,
+        touchpoint: event.touchpoint,
+        channel: event.channel,
+        stage: event.stage,
+        text: event.text,
+        rating: event.rating,
+        value: event.value,
+        waitSeconds: event.waitSeconds,
+        scored: event.scoredAt !== null,
+        emotion:
+          event.scoredAt === null
+            ? null
+            : { sentiment: event.sentiment, valence: event.valence, label: event.emotionLabel },
+      })),
+    };
+  }
+
+  /** The stored customer and their scores decayed to `now`; throws NotFoundError for an unknown id. */
+  async getCustomerScores(customerId: string, now = new Date()) {
+    const customer = await this.journeys.findCustomer(customerId);
+    if (customer === null) {
+      throw new NotFoundError('Customer', customerId);
+    }
+    return {
+      customer: { id: customer.id, attributes: customer.attributes as Record<string, unknown> },
+      scores: this.scoresOf(customer, now),
+    };
+  }
+
+  /** Scores of a stored customer row, decayed to `now`. */
+  scoresOf(customer: CustomerScoreState, now: Date): CustomerScores {
+    const settings = this.scoring.scoringSettings;
+    const emotion = currentEmotion(customer, now, settings);
+    return {
+      engagement: engagementScore(customer, now, settings),
+      emotion,
+      stage: customer.stage,
+      eventCount: customer.eventCount,
+      lastEventAt: customer.lastEventAt,
+      daysSinceLastEvent:
+        customer.lastEventAt === null ? null : Math.max(0, (now.getTime() - customer.lastEventAt.getTime()) / 86_400_000),
+    };
+  }
+}

@@ -1,0 +1,31 @@
+import type { Logger } from 'pino';
+import type { AppConfig } from '#wayline/config';
+import type { PrismaClient } from '#wayline/database';
+import { DeliveryService, OutreachMessageRepository, WebhookSender, type RandomSource } from '#wayline/delivery';
+
+export interface DeliveryHarness {
+  repository: OutreachMessageRepository;
+  service: DeliveryService;
+}
+
+export interface HarnessOptions {
+  logger: Logger;
+  /** Replaces settings of `config.delivery`, such as a shorter timeout. */
+  delivery?: Partial<AppConfig['delivery']>;
+  /** Jitter source. The default of 0.5 puts every retry at half the backoff ceiling. */
+  random?: RandomSource;
+}
+
+/** Builds the delivery service over `prisma` the way DeliveryModule wires it, without a Nest app. */
+export function createDeliveryHarness(prisma: PrismaClient, config: AppConfig, options: HarnessOptions): DeliveryHarness {
+  const repository = new OutreachMessageRepository(prisma);
+  const serviceConfig: AppConfig = { ...config, delivery: { ...config.delivery, ...options.delivery } };
+  const service = new DeliveryService(
+    repository,
+    new WebhookSender(),
+    serviceConfig,
+    options.logger,
+    options.random ?? (() => 0.5),
+  );
+  return { repository, service };
+}

@@ -1,0 +1,204 @@
+import { ConflictError } from '#wayline/common';
+import type { PrismaClient } from '#wayline/database';
+import { OutreachMessageRepository } from '#wayline/delivery';
+import { type TestStores, createTestStores } from '../support/test-stores.ts';
+import { createChannel, createDecision, createMessage } from './delivery.factories.ts';
+
+const LEASE_MS = 30_000;
+
+describe('OutreachMessageRepository', () => {
+  let stores: TestStores;
+  let prisma: PrismaClient;
+  let repository: OutreachMessageRepository;
+  let channelId: string;
+
+  beforeAll(async () => {
+    stores = await createTestStores();
+    prisma = stores.database.prisma;
+    repository = new OutreachMessageRepository(prisma);
+    channelId = (await createChannel(prisma, { webhookUrl: 'http://127.0.0.1:9/hook' })).id;
+  });
+
+  beforeEach(async () => {
+    await prisma.outreachMessage.deleteMany();
+  });
+
+  afterAll(async () => {
+    await stores?.teardown();
+  });
+
+  it('creates a pending message due at sendAt', async () => {
+    const decisionId = await createDecision(prisma);
+    const sendAt = new Date('2031-05-04T10:00:00.000Z');
+
+    const message = await repository.create({ decisionId, channelId, payload: { hello: 'world' }, sendAt });
+
+    expect(message.status).toBe('pending');
+    expect(message.attempts).toBe(0);
+    expect(message.sendAt).toEqual(sendAt);
+    expect(message.nextAttemptAt).toEqual(sendAt);
+    expect(message.payload).toEqual({ hello: 'world' });
+  });
+
+  it('rejects a second message for a decision', async () => {
+    const first = await createMessage(prisma, repository, channelId);
+
+    const duplicate = repository.create({
+      decisionId: first.decisionId,
+      channelId,
+      payload: {},
+      sendAt: new Date(),
+    });
+
+    await expect(duplicate).rejects.toThrow(ConflictError);
+    await expect(duplicate).rejects.toThrow(first.decisionId);
+  });
+
+  it('creates inside the caller transaction', async () => {
+    const customerId = `customer-transaction-${Date.now()}`;
+    const rollback = new Error('roll back on purpose');
+
+    const transaction = prisma.$transaction(async (client) => {
+      await client.customer.create({ data: { id: customerId } });
+      const decision = await client.decision.create({
+        data: { customerId, holdoutGroup: 'delivery-test', arm: 'treatment' },
+      });
+      await repository.create({ decisionId: decision.id, channelId, payload: {}, sendAt: new Date() }, client);
+      expect(await client.outreachMessage.count()).toBe(1);
+      throw rollback;
+    });
+
+    await expect(transaction).rejects.toBe(rollback);
+    expect(await prisma.outreachMessage.count()).toBe(0);
+    expect(await prisma.customer.count({ where: { id: customerId } })).toBe(0);
+  });
+
+  it('claims only due messages', async () => {
+    const now = new Date();
+    const due = await createMessage(prisma, repository, channelId, { sendAt: new Date(now.getTime() - 1) });
+    const dueNow = await createMessage(prisma, repository, channelId, { sendAt: now });
+    await createMessage(prisma, repository, channelId, { sendAt: new Date(now.getTime() + 1) });
+
+    const claims = await repository.claimDue(now, 10, LEASE_MS);
+
+    expect(claims.map((claim) => claim.id).sort()).toEqual([due.id, dueNow.id].sort());
+    for (const claim of claims) {
+      expect(claim.attempts).toBe(1);
+      expect(claim.webhookUrl).toBe('http://127.0.0.1:9/hook');
+      expect(claim.lockedUntil).toEqual(new Date(now.getTime() + LEASE_MS));
+    }
+    const stored = await repository.findByDecisionId(due.decisionId);
+    expect(stored?.status).toBe('sending');
+    expect(stored?.lockedUntil).toEqual(new Date(now.getTime() + LEASE_MS));
+  });
+
+  it('returns the claimed row fields', async () => {
+    const message = await createMessage(prisma, repository, channelId, { payload: { nested: { list: [1, 'two'] } } });
+
+    const [claim] = await repository.claimDue(new Date(), 10, LEASE_MS);
+
+    expect(claim).toEqual({
+      id: message.id,
+      decisionId: message.decisionId,
+      channelId,
+      payload: { nested: { list: [1, 'two'] } },
+      attempts: 1,
+      webhookUrl: 'http://127.0.0.1:9/hook',
+      lockedUntil: expect.any(Date),
+    });
+  });
+
+  it('claims at most the limit', async () => {
+    for (let index = 0; index < 5; index += 1) {
+      await createMessage(prisma, repository, channelId);
+    }
+
+    const first = await repository.claimDue(new Date(), 3, LEASE_MS);
+    const second = await repository.claimDue(new Date(), 3, LEASE_MS);
+    const third = await repository.claimDue(new Date(), 3, LEASE_MS);
+
+    expect(first).toHaveLength(3);
+    expect(second).toHaveLength(2);
+    expect(third).toHaveLength(0);
+    const ids = new Set([...first, ...second].map((claim) => claim.id));
+    expect(ids.size).toBe(5);
+  });
+
+  it('reclaims only after the lease expires', async () => {
+    const message = await createMessage(prisma, repository, channelId);
+    const now = new Date();
+    const [stale] = await repository.claimDue(now, 10, LEASE_MS);
+
+    const whileLeased = await repository.claimDue(new Date(now.getTime() + LEASE_MS), 10, LEASE_MS);
+    const afterLease = await repository.claimDue(new Date(now.getTime() + LEASE_MS + 1), 10, LEASE_MS);
+
+    expect(stale?.id).toBe(message.id);
+    expect(whileLeased).toHaveLength(0);
+    expect(afterLease).toHaveLength(1);
+    expect(afterLease[0]!.attempts).toBe(2);
+  });
+
+  it('ignores writes from a stale claim', async () => {
+    const message = await createMessage(prisma, repository, channelId);
+    const now = new Date();
+    const [stale] = await repository.claimDue(now, 10, LEASE_MS);
+    const [current] = await repository.claimDue(new Date(now.getTime() + LEASE_MS + 1), 10, LEASE_MS);
+
+    const staleSent = await repository.markSent(stale!, new Date());
+    const currentRetry = await repository.scheduleRetry(current!, new Date(now.getTime() + 2 * LEASE_MS), 'HTTP 503');
+    const staleFailed = await repository.markFailed(stale!, 'HTTP 400');
+    const staleRetry = await repository.scheduleRetry(stale!, new Date(), 'HTTP 500');
+
+    expect(staleSent).toBe(false);
+    expect(currentRetry).toBe(true);
+    expect(staleFailed).toBe(false);
+    expect(staleRetry).toBe(false);
+    const stored = await repository.findByDecisionId(message.decisionId);
+    expect(stored?.status).toBe('pending');
+    expect(stored?.attempts).toBe(2);
+    expect(stored?.lastError).toBe('HTTP 503');
+    expect(stored?.sentAt).toBeNull();
+  });
+
+  it('ignores a second write from one claim', async () => {
+    await createMessage(prisma, repository, channelId);
+    const [claim] = await repository.claimDue(new Date(), 10, LEASE_MS);
+
+    const sent = await repository.markSent(claim!, new Date());
+    const failedAfterSent = await repository.markFailed(claim!, 'HTTP 400');
+
+    expect(sent).toBe(true);
+    expect(failedAfterSent).toBe(false);
+  });
+
+  it('truncates a long error', async () => {
+    const message = await createMessage(prisma, repository, channelId);
+    const [claim] = await repository.claimDue(new Date(), 10, LEASE_MS);
+
+    await repository.markFailed(claim!, 'x'.repeat(2000));
+
+    const stored = await repository.findByDecisionId(message.decisionId);
+    expect(stored?.lastError).toHaveLength(500);
+  });
+
+  it('lists messages by status', async () => {
+    const sent = await createMessage(prisma, repository, channelId);
+    const pending = await createMessage(prisma, repository, channelId, { sendAt: new Date(Date.now() + 60_000) });
+    const [claim] = await repository.claimDue(new Date(), 10, LEASE_MS);
+    await repository.markSent(claim!, new Date());
+
+    const sentList = await repository.listByStatus('sent');
+    const pendingList = await repository.listByStatus('pending');
+    const failedList = await repository.listByStatus('failed');
+
+    expect(sentList.map((message) => message.id)).toEqual([sent.id]);
+    expect(pendingList.map((message) => message.id)).toEqual([pending.id]);
+    expect(failedList).toEqual([]);
+  });
+
+  it('finds nothing for an unknown decision', async () => {
+    const found = await repository.findByDecisionId('00000000-0000-4000-8000-000000000000');
+
+    expect(found).toBeNull();
+  });
+});

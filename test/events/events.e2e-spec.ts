@@ -1,0 +1,107 @@
+import request from 'supertest';
+import { createTestApp, type TestApp } from '../support/test-app.ts';
+
+const validEvent = (overrides: Record<string, unknown> = {}) => ({
+  customerId: 'c-events',
+  type: 'page_view',
+  touchpoint: 'web_visit',
+  channel: 'web',
+  occurredAt: '2026-12-01T09:00:00Z',
+  ...overrides,
+});
+
+describe('POST /v1/events', () => {
+  let testApp: TestApp;
+
+  beforeAll(async () => {
+    testApp = await createTestApp({ withWorker: false });
+  });
+
+  afterAll(async () => {
+    await testApp.close();
+  });
+
+  const countEvents = () => testApp.stores.database.prisma.event.count();
+  const countCustomers = () => testApp.stores.database.prisma.customer.count();
+
+  it('stores one event and creates the customer', async () => {
+    const response = await request(testApp.url).post('/v1/events').send(validEvent({ customerId: 'c-single' }));
+
+    expect(response.status).toBe(202);
+    expect(response.body.accepted).toBe(1);
+    const customer = await testApp.stores.database.prisma.customer.findUnique({ where: { id: 'c-single' } });
+    expect(customer).not.toBeNull();
+  });
+
+  it('stores a repeated idempotency key once', async () => {
+    const event = validEvent({ customerId: 'c-idem', idempotencyKey: 'order-1001-paid' });
+    const first = await request(testApp.url).post('/v1/events').send(event);
+    const second = await request(testApp.url).post('/v1/events').send({ events: [event, event] });
+
+    expect(first.body.accepted).toBe(1);
+    expect(second.status).toBe(202);
+    expect(second.body.accepted).toBe(0);
+    expect(second.body.duplicates).toBe(2);
+    expect(second.body.events[0].id).toBe(first.body.events[0].id);
+    const stored = await testApp.stores.database.prisma.event.count({ where: { idempotencyKey: 'order-1001-paid' } });
+    expect(stored).toBe(1);
+  });
+
+  it('merges customer attributes', async () => {
+    await request(testApp.url).post('/v1/events').send(validEvent({ customerId: 'c-attr', attributes: { tier: 'gold' } })).expect(202);
+    await request(testApp.url).post('/v1/events').send(validEvent({ customerId: 'c-attr', attributes: { region: 'north' } })).expect(202);
+
+    const customer = await testApp.stores.database.prisma.customer.findUniqueOrThrow({ where: { id: 'c-attr' } });
+    expect(customer.attributes).toEqual({ tier: 'gold', region: 'north' });
+  });
+
+  const badBodies: Array<[string, unknown, string]> = [
+    ['missing customerId', { ...validEvent(), customerId: undefined }, 'body.customerId'],
+    ['numeric customerId', validEvent({ customerId: 42 }), 'body.customerId'],
+    ['date without zone', validEvent({ occurredAt: '2026-12-01 09:00' }), 'body.occurredAt'],
+    ['rating out of range', validEvent({ rating: 9 }), 'body.rating'],
+    ['negative wait', validEvent({ waitSeconds: -3 }), 'body.waitSeconds'],
+    ['string value', validEvent({ value: '12.50' }), 'body.value'],
+    ['unknown field', validEvent({ colour: 'red' }), 'body'],
+    ['uppercase type', validEvent({ type: 'PageView' }), 'body.type'],
+    ['bad item in a batch', { events: [validEvent(), validEvent({ touchpoint: '' })] }, 'body.events[1].touchpoint'],
+    ['empty batch', { events: [] }, 'body.events'],
+    ['oversized batch', { events: Array.from({ length: 1001 }, () => validEvent()) }, 'body.events'],
+    ['bare array', [validEvent()], 'body'],
+  ];
+
+  it.each(badBodies)('rejects %s with 400 and writes nothing', async (_case, body, path) => {
+    const eventsBefore = await countEvents();
+    const customersBefore = await countCustomers();
+
+    const response = await request(testApp.url).post('/v1/events').send(body as object);
+
+    expect(response.status).toBe(400);
+    expect(response.body.problems.map((problem: { path: string }) => problem.path)).toContain(path);
+    expect(await countEvents()).toBe(eventsBefore);
+    expect(await countCustomers()).toBe(customersBefore);
+  });
+
+  it('rejects malformed JSON with 400', async () => {
+    const response = await request(testApp.url).post('/v1/events').set('content-type', 'application/json').send('{"events": [');
+
+    expect(response.status).toBe(400);
+    expect(response.body.error).toBe('malformed_json');
+  });
+
+  it('returns 404 for the journey of an unknown customer', async () => {
+    const response = await request(testApp.url).get('/v1/customers/nobody/journey');
+
+    expect(response.status).toBe(404);
+    expect(response.body.message).toContain('nobody');
+  });
+
+  it('rejects a bad journey limit with 400', async () => {
+    await request(testApp.url).post('/v1/events').send(validEvent({ customerId: 'c-limit' })).expect(202);
+
+    const response = await request(testApp.url).get('/v1/customers/c-limit/journey?limit=abc');
+
+    expect(response.status).toBe(400);
+    expect(response.body.problems[0].path).toBe('query.limit');
+  });
+});
