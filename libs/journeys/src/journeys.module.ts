@@ -5,6 +5,6 @@ import { JourneyScoringService } from './journey-scoring.service.ts';
 
 @Module({
   providers: [CustomerJourneyRepository, JourneyScoringService, JourneyQueryService],
-  exports: [JourneyScoringService, JourneyQueryService],
+  exports: [CustomerJourneyRepository, JourneyScoringService, JourneyQueryService],
 })
 export class JourneysModule {}

@@ -18,7 +18,7 @@ export function registerImportCommands(program: Command): void {
       await withCliContext([ImportsModule], async (context) => {
         const importer = context.get(HillstromImporter);
         const bar = new SingleBar(
-          { format: 'Importing Hillstrom |{bar}| {value}/{total} rows', stream: process.stderr, hideCursor: true },
+          { format: 'Importing Hillstrom |{bar}| {value}/{total} rows', stream: process.stderr, hideCursor: true, noTTYOutput: true, notTTYSchedule: 2000 },
           Presets.shades_classic,
         );
         let started = false;
