@@ -40,6 +40,10 @@ export class DecisionRepository {
     return result.count;
   }
 
+  async countExisting(ids: string[]): Promise<number> {
+    return this.prisma.decision.count({ where: { id: { in: ids } } });
+  }
+
   async findById(id: string) {
     return this.prisma.decision.findUnique({ where: { id }, include: { campaign: true } });
   }

@@ -62,6 +62,12 @@ export class HillstromImporter {
     for (let start = 0; start < rows.length; start += BATCH_SIZE) {
       const batch = rows.slice(start, start + BATCH_SIZE).map((row, offset) => ({ row, customerId: customerIdFor(start + offset) }));
       const decisions = batch.map(({ row, customerId }) => toDecision(row, customerId, offerIds, importedAt));
+      // Each batch commits in one transaction, so a batch whose decisions all exist was
+      // imported completely before and can be skipped without touching its rows.
+      if ((await this.decisions.countExisting(decisions.map((decision) => decision.id))) === decisions.length) {
+        options.onProgress?.(Math.min(start + BATCH_SIZE, rows.length), rows.length);
+        continue;
+      }
       const outcomes = batch.flatMap(({ row, customerId }, index) => toOutcomes(row, customerId, decisions[index]!, importedAt));
 
       const counts = await this.decisions.inTransaction(async (tx) => ({
