@@ -68,6 +68,8 @@ describe('POST /v1/events', () => {
     ['empty batch', { events: [] }, 'body.events'],
     ['oversized batch', { events: Array.from({ length: 1001 }, () => validEvent()) }, 'body.events'],
     ['bare array', [validEvent()], 'body'],
+    ['NUL in text', validEvent({ text: 'bad\u0000text' }), 'body.text'],
+    ['NUL in a property', validEvent({ properties: { note: 'a\u0000b' } }), 'body.properties'],
   ];
 
   it.each(badBodies)('rejects %s with 400 and writes nothing', async (_case, body, path) => {

@@ -10,6 +10,8 @@ import { CoreModule } from '#wayline/runtime';
 import { createTestStores, type TestStores } from '../support/test-stores.ts';
 
 const HILLSTROM_FILE = path.resolve(process.cwd(), '..', 'shared', 'data', 'hillstrom.csv');
+/** Importing 64,000 rows takes about a minute on PGlite and longer when other suites share the CPU. */
+const IMPORT_TIMEOUT_MS = 300_000;
 
 /**
  * Imports the real Hillstrom file and checks every report against counts taken straight
@@ -82,14 +84,14 @@ describe('Hillstrom import', () => {
       expect(spend.control.conversions).toBeCloseTo(sum(control), 6);
       expect(spend.uplift.pValue).toBeLessThan(0.01);
     }
-  });
+  }, IMPORT_TIMEOUT_MS);
 
   it('adds nothing on a second run', async () => {
     const second = await context.get(HillstromImporter).import(HILLSTROM_FILE, { emailWebhookUrl: 'http://127.0.0.1:9/unused' });
 
     expect(second).toEqual({ rows: 64_000, customersCreated: 0, decisionsCreated: 0, outcomesCreated: 0 });
     expect(await stores.database.prisma.decision.count()).toBe(64_000);
-  });
+  }, IMPORT_TIMEOUT_MS);
 
   it('rejects a file that is not the Hillstrom layout', async () => {
     const importer = context.get(HillstromImporter);

@@ -2,3 +2,5 @@ export * from './domain-errors.ts';
 export * from './parse-input.ts';
 export * from './logger.ts';
 export * from './logging.module.ts';
+export * from './nul-character.ts';
+export * from './identifier.ts';

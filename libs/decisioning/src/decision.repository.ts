@@ -34,10 +34,32 @@ export class DecisionRepository {
     return client.decision.create({ data: toRow(decision) });
   }
 
-  /** Bulk insert for importers; decisions whose idempotency key exists are skipped. */
-  async createMany(decisions: NewDecision[], client: TransactionClient | PrismaClient = this.prisma): Promise<number> {
-    const result = await client.decision.createMany({ data: decisions.map(toRow), skipDuplicates: true });
-    return result.count;
+  /**
+   * Bulk insert for importers, as one statement over arrays (unnest). Decisions whose id
+   * or idempotency key exists are skipped; returns how many were inserted.
+   */
+  async createMany(decisions: Array<NewDecision & { id: string }>, client: TransactionClient | PrismaClient = this.prisma): Promise<number> {
+    const column = <T>(pick: (decision: NewDecision & { id: string }) => T): T[] => decisions.map(pick);
+    return client.$executeRaw`
+      INSERT INTO decisions (id, customer_id, campaign_id, holdout_group, arm, offer_id, channel, score,
+                             model_version, reasons, features, source, idempotency_key, created_at)
+      SELECT * FROM unnest(
+        ${column((decision) => decision.id)}::uuid[],
+        ${column((decision) => decision.customerId)}::text[],
+        ${column((decision) => decision.campaignId)}::uuid[],
+        ${column((decision) => decision.holdoutGroup)}::text[],
+        ${column((decision) => decision.arm)}::text[],
+        ${column((decision) => decision.offerId)}::uuid[],
+        ${column((decision) => decision.channel)}::text[],
+        ${column((decision) => decision.score)}::float8[],
+        ${column((decision) => decision.modelVersion)}::text[],
+        ${column((decision) => JSON.stringify(decision.reasons))}::jsonb[],
+        ${column((decision) => JSON.stringify(decision.features))}::jsonb[],
+        ${column((decision) => decision.source)}::text[],
+        ${column((decision) => decision.idempotencyKey ?? null)}::text[],
+        ${column((decision) => decision.createdAt ?? new Date())}::timestamptz[]
+      )
+      ON CONFLICT DO NOTHING`;
   }
 
   async countExisting(ids: string[]): Promise<number> {

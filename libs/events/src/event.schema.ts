@@ -1,13 +1,5 @@
 import { z } from 'zod';
-import { parseInput, ValidationError } from '#wayline/common';
-
-/** Identifiers: printable, no surrounding spaces, no control characters. */
-const identifier = (max: number) =>
-  z
-    .string()
-    .min(1, 'must not be empty')
-    .max(max, `must be at most ${max} characters`)
-    .regex(/^[^\p{Cc}\s](?:[^\p{Cc}]*[^\p{Cc}\s])?$/u, 'must not contain control characters or surrounding spaces');
+import { containsNulCharacter, customerIdSchema, identifierSchema, jsonContainsNulCharacter, NUL_CHARACTER_MESSAGE, parseInput, ValidationError } from '#wayline/common';
 
 /** Names such as types, touchpoints and channels: lowercase snake or kebab case. */
 const name = z
@@ -21,17 +13,22 @@ const jsonObject = (maxBytes: number) =>
     .record(z.string(), z.unknown())
     .refine((value) => Buffer.byteLength(JSON.stringify(value)) <= maxBytes, {
       message: `must be at most ${maxBytes} bytes as JSON`,
-    });
+    })
+    .refine((value) => !jsonContainsNulCharacter(value), { message: NUL_CHARACTER_MESSAGE });
 
 export const MAX_EVENTS_PER_BATCH = 1000;
 
 export const eventInputSchema = z.strictObject({
-  customerId: identifier(128),
+  customerId: customerIdSchema,
   type: name,
   touchpoint: name,
   channel: name,
   occurredAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone, such as 2026-12-04T09:30:00Z' }),
-  text: z.string().max(10_000, 'must be at most 10000 characters').nullish(),
+  text: z
+    .string()
+    .max(10_000, 'must be at most 10000 characters')
+    .refine((text) => !containsNulCharacter(text), NUL_CHARACTER_MESSAGE)
+    .nullish(),
   /** Stars, 1 to 5. */
   rating: z.number().min(1, 'must be between 1 and 5').max(5, 'must be between 1 and 5').nullish(),
   /** Money attached to the interaction, such as an order total; not negative. */
@@ -43,7 +40,7 @@ export const eventInputSchema = z.strictObject({
   properties: jsonObject(16_384).optional(),
   /** Customer attributes to merge into the stored ones (segment, tier, time zone, ...). */
   attributes: jsonObject(16_384).optional(),
-  idempotencyKey: identifier(200).optional(),
+  idempotencyKey: identifierSchema(200).optional(),
 });
 
 export type EventInput = z.output<typeof eventInputSchema>;

@@ -30,9 +30,26 @@ export class OutcomeRepository {
     return { id: created.id, duplicate: false };
   }
 
-  /** Bulk insert for importers; outcomes whose idempotency key exists are skipped. */
+  /**
+   * Bulk insert for importers, as one statement over arrays (unnest). Outcomes whose
+   * idempotency key exists are skipped; returns how many were inserted.
+   */
   async createMany(outcomes: NewOutcome[], client: Prisma.TransactionClient | PrismaClient = this.prisma): Promise<number> {
-    const result = await client.outcome.createMany({ data: outcomes, skipDuplicates: true });
-    return result.count;
+    if (outcomes.length === 0) {
+      return 0;
+    }
+    const column = <T>(pick: (outcome: NewOutcome) => T): T[] => outcomes.map(pick);
+    return client.$executeRaw`
+      INSERT INTO outcomes (decision_id, customer_id, campaign_id, type, value, occurred_at, idempotency_key)
+      SELECT * FROM unnest(
+        ${column((outcome) => outcome.decisionId)}::uuid[],
+        ${column((outcome) => outcome.customerId)}::text[],
+        ${column((outcome) => outcome.campaignId)}::uuid[],
+        ${column((outcome) => outcome.type)}::text[],
+        ${column((outcome) => outcome.value)}::float8[],
+        ${column((outcome) => outcome.occurredAt)}::timestamptz[],
+        ${column((outcome) => outcome.idempotencyKey)}::text[]
+      )
+      ON CONFLICT DO NOTHING`;
   }
 }

@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { identifierSchema } from '#wayline/common';
 
 export const OUTCOME_TYPES = ['click', 'visit', 'conversion'] as const;
 export type OutcomeType = (typeof OUTCOME_TYPES)[number];
 
-const identifier = z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
+const identifier = identifierSchema(200);
 
 /**
  * `POST /v1/outcomes`: an outcome for a decision (`decisionId`), or for a customer in a

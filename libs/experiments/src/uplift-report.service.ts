@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import { CatalogQueryService } from '#wayline/catalog';
-import { parseInput } from '#wayline/common';
+import { identifierSchema, parseInput } from '#wayline/common';
 import { buildUpliftResult, type UpliftMetric, type UpliftResult } from './statistics/index.ts';
 import { UpliftRepository, type ArmAggregate, type CampaignAggregates } from './uplift.repository.ts';
 
 const upliftQuerySchema = z.strictObject({
-  campaign: z.string({ message: 'is required: the campaign key' }).min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
+  campaign: identifierSchema(200),
   metric: z.enum(['visit', 'conversion', 'spend'], { message: 'must be visit, conversion or spend' }).default('conversion'),
 });
 

@@ -94,16 +94,22 @@ export class CustomerJourneyRepository {
     });
   }
 
-  /** Creates customers that do not exist yet; existing ones are left unchanged. */
+  /**
+   * Creates customers that do not exist yet; existing ones are left unchanged. One
+   * statement over arrays (unnest), which is far faster for bulk loads than a
+   * multi-row createMany.
+   */
   async createCustomers(
     customers: Array<{ id: string; attributes: Record<string, unknown> }>,
     client: Prisma.TransactionClient | PrismaClient = this.prisma,
   ): Promise<number> {
-    const result = await client.customer.createMany({
-      data: customers.map((customer) => ({ id: customer.id, attributes: customer.attributes as Prisma.InputJsonObject })),
-      skipDuplicates: true,
-    });
-    return result.count;
+    return client.$executeRaw`
+      INSERT INTO customers (id, attributes)
+      SELECT * FROM unnest(
+        ${customers.map((customer) => customer.id)}::text[],
+        ${customers.map((customer) => JSON.stringify(customer.attributes))}::jsonb[]
+      )
+      ON CONFLICT (id) DO NOTHING`;
   }
 
   async findCustomer(customerId: string) {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { NotFoundError, parseInput } from '#wayline/common';
+import { customerIdSchema, NotFoundError, parseInput } from '#wayline/common';
 import { z } from 'zod';
 import { CustomerJourneyRepository } from './customer-journey.repository.ts';
 import { JourneyScoringService } from './journey-scoring.service.ts';
@@ -27,6 +27,7 @@ export class JourneyQueryService {
   ) {}
 
   async getJourney(customerId: string, query: unknown, now = new Date()) {
+    parseInput(customerIdSchema, customerId, 'path.customerId');
     const { limit } = parseInput(journeyQuerySchema, query, 'query');
     const customer = await this.journeys.findCustomer(customerId);
     if (customer === null) {
@@ -63,6 +64,7 @@ export class JourneyQueryService {
 
   /** The stored customer and their scores decayed to `now`; throws NotFoundError for an unknown id. */
   async getCustomerScores(customerId: string, now = new Date()) {
+    parseInput(customerIdSchema, customerId, 'path.customerId');
     const customer = await this.journeys.findCustomer(customerId);
     if (customer === null) {
       throw new NotFoundError('Customer', customerId);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { containsNulCharacter, NUL_CHARACTER_MESSAGE } from '#wayline/common';
 
 /** Slug: lowercase letters, digits, `-` and `_`, starting with a letter or digit, at most 64 characters. */
 export const SLUG_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
@@ -7,15 +8,7 @@ export const SLUG_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const INT32_MIN = -2_147_483_648;
 const INT32_MAX = 2_147_483_647;
 
-/**
- * PostgreSQL rejects U+0000 in TEXT and JSONB values, so a NUL character that reached
- * the database would fail the write with a 500. Inputs reject it with this message.
- */
-export const NUL_CHARACTER_MESSAGE = 'must not contain the NUL character (U+0000), which PostgreSQL cannot store';
-
-export function containsNulCharacter(text: string): boolean {
-  return text.includes('\u0000');
-}
+export { containsNulCharacter, NUL_CHARACTER_MESSAGE } from '#wayline/common';
 
 /** Reports an absent value as `is required` and leaves every other message to zod. */
 export const reportMissing = (issue: { input?: unknown }): string | undefined =>

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Imports the Hillstrom experiment into a fresh embedded database with the CLI, then
+# compares the six uplift reports with statsmodels and scipy (scripts/check-uplift-stats.py).
+# Usage: scripts/check-hillstrom.sh [path/to/hillstrom.csv]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+file="${1:-../shared/data/hillstrom.csv}"
+data_dir="$(mktemp -d)"
+trap 'rm -rf "$data_dir"' EXIT
+
+export WAYLINE_DATA_DIR="$data_dir"
+unset DATABASE_URL REDIS_URL
+npm run --silent wayline -- import hillstrom "$file"
+/usr/bin/python3 scripts/check-uplift-stats.py "$file"
