@@ -140,6 +140,7 @@ describe('main journey', () => {
       .send({ customerId: 'no-events-yet', type: 'page_view', touchpoint: 'web_visit', channel: 'web', occurredAt: '2026-12-01T09:00:00Z' })
       .expect(202);
 
+    await api.post('/v1/admin/channels').send({ name: 'sms', webhookUrl: receiver.url('/sms') }).expect(201);
     const offer = await api.get('/v1/customers/no-events-yet/next-best-offer?channel=sms');
     expect(offer.status).toBe(200);
     expect(offer.body.decisionId).toBeNull();

@@ -8,7 +8,7 @@ export interface ReceivedRequest {
   body: unknown;
 }
 
-/** A real HTTP server on 127.0.0.1 that records every request and answers with `status`. */
+/** A real HTTP server on 127.0.0.1 that records every request and responds with `status`. */
 export class WebhookReceiver {
   readonly requests: ReceivedRequest[] = [];
   status = 200;

@@ -8,8 +8,8 @@ import { CoreModule, openRuntime, type Runtime } from '#wayline/runtime';
 
 /**
  * Opens the stores and a Nest application context with `modules`, runs `work`, and
- * closes everything. Logs go to stderr (warnings and errors only, unless LOG_LEVEL says
- * otherwise), so that stdout carries only the command's output.
+ * closes everything. Logs go to stderr (warnings and errors only, unless LOG_LEVEL sets
+ * another level), so that stdout carries only the command's output.
  */
 export async function withCliContext<T>(
   modules: Array<Type<unknown>>,

@@ -16,7 +16,7 @@ export function formatIssuePath(prefix: string, path: ReadonlyArray<PropertyKey>
 
 /**
  * Parses `value` with `schema`, or throws a {@link ValidationError} that names each bad
- * field. `prefix` says where the value came from, such as `body` or `query`.
+ * field. `prefix` names where the value came from, such as `body` or `query`.
  */
 export function parseInput<Schema extends z.ZodType>(
   schema: Schema,

@@ -71,8 +71,9 @@ export class DecisionRepository {
   }
 
   /**
-   * The customer's latest decision that counts for the campaign: a treatment decision of
-   * the campaign itself, or a control decision of its holdout group (groups can be shared).
+   * Finds the customer's latest decision that counts for the campaign. That is a
+   * treatment decision of the campaign itself, or a control decision of its holdout
+   * group, which other campaigns may share.
    */
   async findLatestForCampaign(customerId: string, campaignId: string, holdoutGroup: string) {
     return this.prisma.decision.findFirst({

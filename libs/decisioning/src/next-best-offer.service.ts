@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { CatalogQueryService, evaluateEligibilityRule, type ActiveCampaign, type EligibilityFacts } from '#wayline/catalog';
-import { parseInput, ROOT_LOGGER } from '#wayline/common';
+import { CatalogQueryService, ChannelService, evaluateEligibilityRule, type ActiveCampaign, type EligibilityFacts } from '#wayline/catalog';
+import { NotFoundError, parseInput, ROOT_LOGGER, ValidationError } from '#wayline/common';
 import type { Prisma } from '#wayline/database';
 import { OutreachMessageRepository } from '#wayline/delivery';
 import { JourneyQueryService } from '#wayline/journeys';
@@ -47,6 +47,7 @@ export class NextBestOfferService {
 
   constructor(
     private readonly catalog: CatalogQueryService,
+    private readonly channels: ChannelService,
     private readonly journeys: JourneyQueryService,
     private readonly propensity: PropensityService,
     private readonly decisions: DecisionRepository,
@@ -69,6 +70,7 @@ export class NextBestOfferService {
    */
   async decide(customerId: string, query: unknown, now = new Date()): Promise<NextBestOfferResult> {
     const { channel } = parseInput(nextBestOfferQuerySchema, query, 'query');
+    await this.requireChannel(channel);
     const { customer, scores } = await this.journeys.getCustomerScores(customerId, now);
 
     const features: DecisionFeatures = {
@@ -195,6 +197,17 @@ export class NextBestOfferService {
     };
   }
 
+  private async requireChannel(name: string): Promise<void> {
+    try {
+      await this.channels.get(name);
+    } catch (error) {
+      if (error instanceof NotFoundError) {
+        throw ValidationError.forField('query.channel', `no channel is named '${name}'; create it with POST /v1/admin/channels`);
+      }
+      throw error;
+    }
+  }
+
   private async rankCandidates(campaigns: ActiveCampaign[], features: DecisionFeatures): Promise<Candidate[]> {
     const pairs = campaigns.flatMap((campaign) => campaign.offers.map((offer) => ({ campaign, offer })));
     const scores = await this.propensity.scoreOffers([...new Set(pairs.map((pair) => pair.offer.id))], features);
@@ -215,5 +228,8 @@ export class NextBestOfferService {
 
 /** Orders strings by UTF-16 code units, the same on every machine and locale. */
 function compareCodeUnits(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  if (a === b) {
+    return 0;
+  }
+  return a < b ? -1 : 1;
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CatalogQueryService } from '#wayline/catalog';
-import { NotFoundError, parseInput, ValidationError } from '#wayline/common';
+import { parseInput, ValidationError } from '#wayline/common';
+import { findCampaignOrReject } from './campaign-reference.ts';
 import { DecisionRepository } from '#wayline/decisioning';
 import { OutcomeRepository } from './outcome.repository.ts';
 import { outcomeInputSchema } from './outcome.schema.ts';
@@ -21,13 +22,16 @@ export class OutcomeService {
     if (input.decisionId !== undefined) {
       decision = await this.decisions.findById(input.decisionId);
       if (decision === null) {
-        throw new NotFoundError('Decision', input.decisionId);
+        throw ValidationError.forField('body.decisionId', `no decision has the id '${input.decisionId}'`);
       }
     } else {
-      const campaign = await this.catalog.findCampaignByKey(input.campaign!);
+      const campaign = await findCampaignOrReject(this.catalog, input.campaign!, 'body.campaign');
       decision = await this.decisions.findLatestForCampaign(input.customerId!, campaign.id, campaign.holdoutGroup);
       if (decision === null) {
-        throw new NotFoundError(`Decision for customer '${input.customerId}' in campaign`, input.campaign!);
+        throw ValidationError.forField(
+          'body.customerId',
+          `customer '${input.customerId}' has no decision in campaign '${campaign.key}'; an outcome must follow a decision`,
+        );
       }
     }
 

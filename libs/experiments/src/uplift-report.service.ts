@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import { CatalogQueryService } from '#wayline/catalog';
 import { identifierSchema, parseInput } from '#wayline/common';
+import { findCampaignOrReject } from './campaign-reference.ts';
 import { buildUpliftResult, type UpliftMetric, type UpliftResult } from './statistics/index.ts';
 import { UpliftRepository, type ArmAggregate, type CampaignAggregates } from './uplift.repository.ts';
 
@@ -25,10 +26,10 @@ export class UpliftReportService {
     private readonly uplift: UpliftRepository,
   ) {}
 
-  /** The uplift of one campaign on one metric, treatment against its holdout group. */
+  /** Computes the uplift of one campaign on one metric, treatment against its holdout group. */
   async report(query: unknown): Promise<UpliftReport> {
     const { campaign: key, metric } = parseInput(upliftQuerySchema, query, 'query');
-    const campaign = await this.catalog.findCampaignByKey(key);
+    const campaign = await findCampaignOrReject(this.catalog, key, 'query.campaign');
     const aggregates = await this.uplift.aggregate(campaign.id, campaign.holdoutGroup);
     const result = buildUpliftResult(toUpliftInput(metric, aggregates));
     const notes = [...result.notes];

@@ -14,7 +14,7 @@ export interface ScoredEventUpdate {
   label: string | null;
 }
 
-/** What the scorer computed for one customer's batch of unscored events. */
+/** Scorer output for one customer's batch of unscored events. */
 export interface CustomerScoringResult {
   state: CustomerScoreState;
   events: ScoredEventUpdate[];
@@ -32,9 +32,9 @@ export class CustomerJourneyRepository {
 
   /**
    * Scores a customer's unscored events in one transaction that holds the customer's
-   * row lock, so each event is scored exactly once however many workers race: a worker
-   * that finds the row locked skips the customer (SKIP LOCKED) and returns null, and a
-   * crash before the commit leaves the events unscored for the next attempt.
+   * row lock, so each event is scored exactly once however many workers race. A worker
+   * that finds the row locked skips the customer (SKIP LOCKED) and returns null. A crash
+   * before the commit leaves the events unscored for the next attempt.
    */
   async scoreUnscoredEvents(
     customerId: string,

@@ -62,7 +62,7 @@ export class JourneyQueryService {
     };
   }
 
-  /** The stored customer and their scores decayed to `now`; throws NotFoundError for an unknown id. */
+  /** Loads the customer and their scores decayed to `now`; throws NotFoundError for an unknown id. */
   async getCustomerScores(customerId: string, now = new Date()) {
     parseInput(customerIdSchema, customerId, 'path.customerId');
     const customer = await this.journeys.findCustomer(customerId);

@@ -14,7 +14,7 @@ export class CustomersController {
     return this.journeys.getJourney(customerId, query);
   }
 
-  /** Each call records a decision, so the answer must never come from a cache. */
+  /** Each call records a decision, so the response must never come from a cache. */
   @Get('next-best-offer')
   @Header('cache-control', 'no-store')
   decide(@Param('customerId') customerId: string, @Query() query: unknown): Promise<NextBestOfferResult> {

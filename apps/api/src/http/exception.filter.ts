@@ -15,10 +15,10 @@ function isBodyParserError(error: unknown): error is BodyParserError {
 }
 
 /**
- * The one place where errors become HTTP responses. Domain errors map to 4xx with
- * the field and the problem; anything unexpected is a 500 that carries only an error
- * id, with the details in the log. Request bodies are never logged: they hold
- * customers' personal data.
+ * Maps every error to an HTTP response, in this one place. Domain errors become 4xx
+ * with the field and the problem. Anything unexpected is a 500 that carries only an
+ * error id, and the details go to the log. Request bodies are never logged, because they
+ * contain customers' personal data.
  */
 @Catch()
 export class ExceptionToHttpFilter implements ExceptionFilter {

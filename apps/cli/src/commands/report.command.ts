@@ -20,7 +20,12 @@ export function registerReportCommands(program: Command): void {
 
 function formatUplift(report: UpliftReport): string {
   const percent = report.metric !== 'spend';
-  const rate = (value: number | null) => (value === null ? 'n/a' : percent ? `${(value * 100).toFixed(3)}%` : value.toFixed(4));
+  const rate = (value: number | null): string => {
+    if (value === null) {
+      return 'n/a';
+    }
+    return percent ? `${(value * 100).toFixed(3)}%` : value.toFixed(4);
+  };
   const lines = [
     `Uplift of ${report.campaign} on ${report.metric} (holdout group ${report.holdoutGroup})`,
     `  control    n=${report.control.n}  ${percent ? 'customers' : 'total'}=${report.control.conversions}  rate=${rate(report.control.rate)}`,

@@ -7,7 +7,7 @@ import { APP_CONFIG, type AppConfig } from '#wayline/config';
 import { PropensityService } from '#wayline/decisioning';
 import { LIVE_STORE, type LiveStore } from '#wayline/live-store';
 
-/** Longest a training run may hold the lock; a crashed holder frees it after this. */
+/** Maximum time a training run holds the lock, so a crashed holder frees it after this. */
 const TRAINING_LOCK_TTL_MS = 30 * 60_000;
 
 /**

@@ -9,9 +9,9 @@ import { LIVE_STORE, type LiveStore } from '#wayline/live-store';
 
 /**
  * Scores new events as they arrive. Ingestion publishes a wake-up on the live store,
- * which starts a pass at once; an interval of `scoring.intervalMs` also starts one, so
- * a lost wake-up (Redis down, a replica starting late) only delays scoring. Passes in one
- * process never overlap; a wake-up during a pass schedules one more pass after it.
+ * which starts a pass at once. An interval of `scoring.intervalMs` also starts one, so a
+ * lost wake-up (Redis down, a replica starting late) only delays scoring. Passes in one
+ * process never overlap, and a wake-up during a pass schedules one more pass after it.
  */
 @Injectable()
 export class ScoringJob implements OnModuleInit, OnModuleDestroy {
@@ -51,7 +51,7 @@ export class ScoringJob implements OnModuleInit, OnModuleDestroy {
     this.logger.info('Journey scoring job stopped');
   }
 
-  /** Starts a pass, or asks the running one to be followed by another. */
+  /** Starts a pass, or requests one more pass after the running one. */
   requestPass(): void {
     if (this.stopped) {
       return;

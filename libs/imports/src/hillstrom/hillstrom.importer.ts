@@ -47,10 +47,9 @@ export class HillstromImporter {
   }
 
   /**
-   * Loads the experiment: one customer per row with its attributes, the two e-mail
-   * campaigns sharing the no-e-mail group as holdout, one decision per customer
-   * (treatment in the e-mail's campaign, or control in the shared group) and the visit
-   * and conversion outcomes. The whole file is validated before anything is written.
+   * Loads the experiment. Each row becomes a customer with attributes, one decision
+   * (treatment in its e-mail's campaign, or control in the shared no-e-mail group) and
+   * its visit and conversion outcomes. The two campaigns share that group as holdout. The whole file is validated before anything is written.
    * Ids are derived from the row number, so a second run inserts nothing.
    */
   async import(filePath: string, options: HillstromImportOptions): Promise<HillstromImportResult> {
@@ -150,7 +149,7 @@ export function customerIdFor(rowIndex: number): string {
   return `hillstrom-${String(rowIndex + 1).padStart(5, '0')}`;
 }
 
-/** A UUID derived from a name, so a re-import produces the same decision ids. */
+/** Derives a UUID from a name, so a re-import produces the same decision ids. */
 function uuidFromName(name: string): string {
   const hex = createHash('sha256').update(name).digest('hex');
   // Version 5 layout (name-based) with the variant bits set, over SHA-256 instead of SHA-1.

@@ -1,0 +1,194 @@
+import { performance } from 'node:perf_hooks';
+import { sendEventBatches } from '../event-sender.ts';
+import { runClosedLoop, runFixedRate, type FixedRateResult, type LoadRequest, type LoadResult } from '../http-load.ts';
+import type { LocalHttpClient } from '../local-http-client.ts';
+import type { PhaseUsage } from '../process-sampler.ts';
+import { logStep, Progress } from '../progress.ts';
+import { waitUntilScored } from '../scoring-wait.ts';
+import { customerId, eventBatches } from '../synthetic-events.ts';
+import { startWebhookReceiver, type WebhookReceiver } from '../webhook-receiver.ts';
+import type { ScenarioContext, ScenarioResultBase } from './scenario-context.ts';
+
+export interface NextBestOfferResult extends ScenarioResultBase {
+  customers: number;
+  eventsPerCustomer: number;
+  concurrency: number;
+  /** Seconds spent creating the catalog and the scored customers. */
+  setupSeconds: number;
+  /** Closed loop on `GET /v1/customers/{id}/next-best-offer?channel=email`. */
+  nextBestOfferPeak: LoadResult;
+  /** Closed loop on `GET /health` of the same process, at the same concurrency. */
+  healthPeak: LoadResult;
+  /** Open loop on next-best-offer at half of nextBestOfferPeak's throughput. */
+  nextBestOfferAtHalfPeak: FixedRateResult;
+  /** nextBestOfferPeak throughput over healthPeak throughput. */
+  throughputRatio: number;
+  /** Decisions recorded by every next-best-offer request of the scenario, warm-up included. */
+  decisionsRecorded: number;
+  /** Webhook calls the local receiver got by the end of the scenario. */
+  webhookDeliveries: number;
+}
+
+const CUSTOMER_PREFIX = 'offer';
+const EVENTS_PER_CUSTOMER = 5;
+const WARM_UP_MS = 2000;
+
+/**
+ * Measures the decision endpoint against the cheapest endpoint of the same process: a
+ * closed loop on each at the same concurrency gives their peak rates, and an open loop
+ * on next-best-offer at half its peak gives the latency at a load with headroom.
+ */
+export async function runNextBestOfferScenario(context: ScenarioContext): Promise<NextBestOfferResult> {
+  const { options, sampler } = context;
+  const maxInFlight = Math.max(64, options.concurrency * 8);
+  const client = context.createClient(maxInFlight);
+  const receiver = await startWebhookReceiver();
+  const usage: PhaseUsage[] = [];
+  try {
+    const setupStartMs = performance.now();
+    await createCatalog(client, receiver);
+    await createScoredCustomers(context, client);
+    const setupSeconds = (performance.now() - setupStartMs) / 1000;
+    await checkDecision(client);
+
+    const customers = options.offerCustomers;
+    const decisionRequest = (index: number): LoadRequest => ({
+      method: 'GET',
+      path: `/v1/customers/${customerId(CUSTOMER_PREFIX, index % customers)}/next-best-offer?channel=email`,
+    });
+    const healthRequest = (): LoadRequest => ({ method: 'GET', path: '/health' });
+    const durationMs = options.durationSeconds * 1000;
+    const closedLoop = (label: string, nextRequest: (index: number) => LoadRequest, runMs: number) => {
+      const progress = new Progress(label);
+      return runClosedLoop(client, {
+        concurrency: options.concurrency,
+        durationMs: runMs,
+        maxRequests: options.maxRequests,
+        expectedStatus: 200,
+        nextRequest,
+        onProgress: (fraction) => progress.update(fraction),
+      }).then((result) => {
+        progress.done(describeRun(result));
+        return result;
+      });
+    };
+
+    const warmUp = await closedLoop('next-best-offer: warm-up', decisionRequest, WARM_UP_MS);
+    await closedLoop('health: warm-up', healthRequest, WARM_UP_MS);
+
+    sampler.beginPhase('next-best-offer: closed loop');
+    const nextBestOfferPeak = await closedLoop(`next-best-offer: ${options.concurrency} connections`, decisionRequest, durationMs);
+    usage.push(sampler.endPhase());
+
+    sampler.beginPhase('health: closed loop');
+    const healthPeak = await closedLoop(`health: ${options.concurrency} connections`, healthRequest, durationMs);
+    usage.push(sampler.endPhase());
+
+    const halfRate = nextBestOfferPeak.throughputPerSecond / 2;
+    const fixedLabel = `next-best-offer: ${halfRate.toFixed(0)} requests/s`;
+    const fixedProgress = new Progress(fixedLabel);
+    sampler.beginPhase('next-best-offer: half of peak rate');
+    const nextBestOfferAtHalfPeak = await runFixedRate(client, {
+      ratePerSecond: Math.max(1, halfRate),
+      durationMs,
+      maxInFlight,
+      maxRequests: options.maxRequests,
+      expectedStatus: 200,
+      nextRequest: decisionRequest,
+      onProgress: (fraction) => fixedProgress.update(fraction),
+    });
+    usage.push(sampler.endPhase());
+    fixedProgress.done(describeRun(nextBestOfferAtHalfPeak));
+
+    return {
+      customers,
+      eventsPerCustomer: EVENTS_PER_CUSTOMER,
+      concurrency: options.concurrency,
+      setupSeconds,
+      nextBestOfferPeak,
+      healthPeak,
+      nextBestOfferAtHalfPeak,
+      throughputRatio: nextBestOfferPeak.throughputPerSecond / healthPeak.throughputPerSecond,
+      decisionsRecorded: warmUp.requests + nextBestOfferPeak.requests + nextBestOfferAtHalfPeak.requests + 1,
+      webhookDeliveries: receiver.received(),
+      usage,
+    };
+  } finally {
+    client.close();
+    await receiver.close();
+  }
+}
+
+/**
+ * One channel on the local receiver and three campaigns, so a decision evaluates three
+ * eligibility rules, ranks several offers and draws a holdout arm, as a small real
+ * catalog would make it do.
+ */
+async function createCatalog(client: LocalHttpClient, receiver: WebhookReceiver): Promise<void> {
+  const post = (path: string, body: unknown) => client.requestJson('POST', `/v1/admin/${path}`, body, 201);
+  await post('channels', { name: 'email', webhookUrl: receiver.url });
+  await post('offers', { name: 'voucher', channel: 'email', content: { subject: '10% off this week' }, value: 20 });
+  await post('offers', { name: 'upgrade', channel: 'email', content: { subject: 'Upgrade to premium' }, value: 50 });
+  await post('offers', { name: 'apology', channel: 'email', content: { subject: 'Sorry about that' }, value: 10 });
+  await post('campaigns', {
+    key: 'recovery',
+    name: 'Recover unhappy customers',
+    rule: { in: [{ var: 'customer.emotion' }, ['frustrated', 'angry']] },
+    offers: ['apology'],
+    holdoutShare: 0.1,
+    priority: 5,
+  });
+  await post('campaigns', {
+    key: 'engaged',
+    name: 'Engaged customers',
+    rule: { '>=': [{ var: 'customer.engagement' }, 1] },
+    offers: ['voucher', 'upgrade'],
+    holdoutShare: 0.2,
+    priority: 1,
+  });
+  await post('campaigns', { key: 'everyone', name: 'Everyone', offers: ['voucher'], holdoutShare: 0.5 });
+  logStep('next-best-offer: created 1 channel, 3 offers and 3 campaigns');
+}
+
+async function createScoredCustomers(context: ScenarioContext, client: LocalHttpClient): Promise<void> {
+  const { options } = context;
+  const timeoutMs = options.timeoutSeconds * 1000;
+  const progress = new Progress('next-best-offer: creating customers');
+  const send = await sendEventBatches(
+    client,
+    eventBatches({
+      prefix: CUSTOMER_PREFIX,
+      customers: options.offerCustomers,
+      rounds: EVENTS_PER_CUSTOMER,
+      batchSize: Math.min(options.batchSize, 1000),
+      endMs: Date.now(),
+      seed: 2,
+    }),
+    { concurrency: 2, totalEvents: options.offerCustomers * EVENTS_PER_CUSTOMER, deadlineMs: performance.now() + timeoutMs, progress },
+  );
+  if (send.failedBatches > 0 || send.timedOut) {
+    throw new Error(`Failed to create the next-best-offer customers: ${send.firstError ?? 'timed out'}`);
+  }
+  const ids = Array.from({ length: options.offerCustomers }, (_, index) => customerId(CUSTOMER_PREFIX, index));
+  const wait = await waitUntilScored(client, ids, { timeoutMs, progress });
+  if (wait.drainedAtMs === null) {
+    throw new Error(`Scoring of the next-best-offer customers did not finish within ${options.timeoutSeconds} s`);
+  }
+  progress.done(`${options.offerCustomers} customers with ${EVENTS_PER_CUSTOMER} scored events each`);
+}
+
+/** Fails early, with the answer, when a decision does not pick a campaign, since latency of an empty decision would mislead. */
+async function checkDecision(client: LocalHttpClient): Promise<void> {
+  const path = `/v1/customers/${customerId(CUSTOMER_PREFIX, 0)}/next-best-offer?channel=email`;
+  const decision = await client.requestJson<{ decisionId: string | null; campaign: { key: string } | null }>('GET', path, undefined, 200);
+  if (decision.decisionId === null || decision.campaign === null) {
+    throw new Error(`GET ${path} recorded no decision, so the catalog set-up is wrong: ${JSON.stringify(decision).slice(0, 500)}`);
+  }
+}
+
+function describeRun(result: LoadResult): string {
+  return (
+    `${result.requests} requests, ${result.throughputPerSecond.toFixed(0)}/s, ` +
+    `p50 ${result.latency.p50Ms.toFixed(1)} ms, p99 ${result.latency.p99Ms.toFixed(1)} ms, ${result.errors} errors`
+  );
+}

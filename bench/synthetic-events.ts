@@ -1,0 +1,98 @@
+/** One event as `POST /v1/events` accepts it. */
+export interface EventBody {
+  customerId: string;
+  type: string;
+  touchpoint: string;
+  channel: string;
+  occurredAt: string;
+  text?: string;
+  rating?: number;
+  value?: number;
+  waitSeconds?: number;
+  idempotencyKey?: string;
+  attributes?: Record<string, unknown>;
+}
+
+/**
+ * A mix of interactions: about a third carry free text, which the worker scores with
+ * VADER, the costliest step of scoring one event.
+ */
+const TEMPLATES: Array<Omit<EventBody, 'customerId' | 'occurredAt'>> = [
+  { type: 'visit', touchpoint: 'product_view', channel: 'web' },
+  { type: 'visit', touchpoint: 'login', channel: 'app' },
+  { type: 'call', touchpoint: 'call', channel: 'phone', waitSeconds: 420, text: 'I waited forever and my bill is still wrong.' },
+  { type: 'chat', touchpoint: 'chat', channel: 'web', text: 'Thanks, that fixed it, great help!' },
+  { type: 'purchase', touchpoint: 'checkout', channel: 'web', value: 80, rating: 5 },
+  { type: 'bill_payment', touchpoint: 'bill_payment', channel: 'app', value: 45 },
+  { type: 'complaint', touchpoint: 'support_ticket', channel: 'email', text: 'This is the third time the delivery is late. Not happy.' },
+  { type: 'visit', touchpoint: 'price_check', channel: 'web' },
+  { type: 'email_open', touchpoint: 'email', channel: 'email' },
+];
+
+const SEGMENTS = ['consumer', 'small-business', 'premium'];
+
+/** Deterministic 32-bit generator (mulberry32), so two runs with the same sizes send the same events. */
+export function createRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+export function customerId(prefix: string, index: number): string {
+  return `${prefix}-${String(index).padStart(7, '0')}`;
+}
+
+/**
+ * Builds event `round` of customer `index`. Rounds are spread over the 30 days before
+ * `endMs` in order, so sending round by round delivers events in time order, as a live
+ * stream would. The first event of a customer sets its attributes; purchases carry an
+ * idempotency key, as an order system would send.
+ */
+export function buildEvent(prefix: string, index: number, round: number, rounds: number, endMs: number, random: () => number): EventBody {
+  const template = TEMPLATES[Math.floor(random() * TEMPLATES.length)]!;
+  const spanMs = 30 * 86_400_000;
+  const occurredMs = endMs - spanMs + ((round + random()) * spanMs) / rounds;
+  const id = customerId(prefix, index);
+  const event: EventBody = { customerId: id, ...template, occurredAt: new Date(occurredMs).toISOString() };
+  if (round === 0) {
+    event.attributes = { segment: SEGMENTS[index % SEGMENTS.length], optedIn: index % 10 !== 0 };
+  }
+  if (template.type === 'purchase') {
+    event.idempotencyKey = `${id}-order-${round}`;
+  }
+  return event;
+}
+
+/**
+ * Events of `customers` customers with `rounds` events each, cut into batches of
+ * `batchSize` in time order: round 0 of every customer, then round 1, and so on.
+ * Batches are built lazily, so large runs do not hold every event in memory.
+ */
+export function* eventBatches(options: {
+  prefix: string;
+  customers: number;
+  rounds: number;
+  batchSize: number;
+  endMs: number;
+  seed: number;
+}): Generator<EventBody[]> {
+  const random = createRandom(options.seed);
+  let batch: EventBody[] = [];
+  for (let round = 0; round < options.rounds; round += 1) {
+    for (let index = 0; index < options.customers; index += 1) {
+      batch.push(buildEvent(options.prefix, index, round, options.rounds, options.endMs, random));
+      if (batch.length === options.batchSize) {
+        yield batch;
+        batch = [];
+      }
+    }
+  }
+  if (batch.length > 0) {
+    yield batch;
+  }
+}
