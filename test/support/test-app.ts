@@ -3,6 +3,8 @@ import { Module, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { Logger } from 'pino';
 import { createRootLogger, NestPinoLogger } from '#wayline/common';
+import { Database } from '#wayline/database';
+import { openLiveStore } from '#wayline/live-store';
 import { CoreModule, type Runtime } from '#wayline/runtime';
 import { ApiModule } from '../../apps/api/src/api.module.ts';
 import { configureHttp } from '../../apps/api/src/http/configure-http.ts';
@@ -23,6 +25,11 @@ export interface TestAppOptions {
   withWorker?: boolean;
   /** Extra environment variables for the config, such as shorter intervals. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Stores of another test app, to run a second replica on the same database and live
+   * store. The app then leaves them open when it closes.
+   */
+  shareStoresOf?: TestApp;
 }
 
 /**
@@ -30,17 +37,20 @@ export interface TestAppOptions {
  * free port of 127.0.0.1.
  */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const stores = await createTestStores({
-    WAYLINE_SCORING_INTERVAL_MS: '100',
-    WAYLINE_DELIVERY_INTERVAL_MS: '100',
-    ...options.env,
-  });
+  const shared = options.shareStoresOf;
+  const stores =
+    shared?.stores ??
+    (await createTestStores({
+      WAYLINE_SCORING_INTERVAL_MS: '100',
+      WAYLINE_DELIVERY_INTERVAL_MS: '100',
+      ...options.env,
+    }));
   const logger: Logger = createRootLogger(stores.config.logLevel, 'wayline-test');
   const runtime: Runtime = {
     config: stores.config,
     logger,
-    database: stores.database,
-    liveStore: stores.liveStore,
+    database: shared === undefined ? stores.database : await Database.open(stores.config.database),
+    liveStore: shared === undefined ? stores.liveStore : await openLiveStore(stores.config.liveStore, stores.liveStorePrefix),
     // The test's teardown closes the stores, after the app is closed.
     close: async () => {},
   };
@@ -68,7 +78,12 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     runtime,
     close: async () => {
       await app.close();
-      await stores.teardown();
+      if (shared === undefined) {
+        await stores.teardown();
+      } else {
+        await runtime.liveStore.close();
+        await runtime.database.close();
+      }
     },
   };
 }

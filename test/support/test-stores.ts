@@ -15,6 +15,8 @@ export interface TestStores {
   config: AppConfig;
   database: Database;
   liveStore: LiveStore;
+  /** Key prefix of the Redis live store, so a second connection sees the same keys and channels. */
+  liveStorePrefix: string;
   /** Closes the stores and removes everything the test created. */
   teardown(): Promise<void>;
 }
@@ -70,6 +72,7 @@ export async function createTestStores(overrides: NodeJS.ProcessEnv = {}): Promi
     config,
     database,
     liveStore,
+    liveStorePrefix: prefix,
     teardown: async () => {
       await liveStore.close();
       if (redisUrl) {

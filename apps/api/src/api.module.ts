@@ -10,6 +10,7 @@ import { ChannelsController } from './catalog/channels.controller.ts';
 import { OffersController } from './catalog/offers.controller.ts';
 import { CustomersController } from './customers/customers.controller.ts';
 import { EventsController } from './events/events.controller.ts';
+import { FeedController } from './feed/feed.controller.ts';
 import { ExceptionToHttpFilter } from './http/exception.filter.ts';
 import { HealthController } from './health/health.controller.ts';
 import { OutcomesController } from './outcomes/outcomes.controller.ts';
@@ -18,7 +19,7 @@ import { ReportsController } from './reports/reports.controller.ts';
 /** The HTTP API: thin controllers over the domain libs. */
 @Module({
   imports: [EventsModule, JourneysModule, DecisioningModule, ExperimentsModule, CatalogModule],
-  controllers: [HealthController, EventsController, CustomersController, OutcomesController, ReportsController, ChannelsController, OffersController, CampaignsController],
+  controllers: [HealthController, EventsController, CustomersController, FeedController, OutcomesController, ReportsController, ChannelsController, OffersController, CampaignsController],
   providers: [{ provide: APP_FILTER, useClass: ExceptionToHttpFilter }],
 })
 export class ApiModule {}

@@ -20,6 +20,13 @@ export interface CustomerScoringResult {
   events: ScoredEventUpdate[];
 }
 
+/** A committed scoring of one customer: the state before, the events and the scorer output. */
+export interface ScoredBatch {
+  previous: CustomerScoreState;
+  events: UnscoredEvent[];
+  result: CustomerScoringResult;
+}
+
 @Injectable()
 export class CustomerJourneyRepository {
   constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
@@ -39,7 +46,7 @@ export class CustomerJourneyRepository {
   async scoreUnscoredEvents(
     customerId: string,
     score: (state: CustomerScoreState, events: UnscoredEvent[]) => CustomerScoringResult,
-  ): Promise<number | null> {
+  ): Promise<ScoredBatch | null> {
     return this.prisma.$transaction(async (tx) => {
       const locked = await tx.$queryRaw<Array<CustomerRow>>`
         SELECT activity, activity_at, valence, valence_weight, emotion_at, stage, stage_at, event_count, last_event_at
@@ -56,11 +63,12 @@ export class CustomerJourneyRepository {
           text: true, rating: true, value: true, waitSeconds: true, stage: true,
         },
       });
+      const previous = toState(row);
       if (events.length === 0) {
-        return 0;
+        return { previous, events, result: { state: previous, events: [] } };
       }
 
-      const result = score(toState(row), events);
+      const result = score(previous, events);
       await tx.$executeRaw`
         UPDATE events AS e SET
           stage = u.stage, sentiment = u.sentiment, valence = u.valence,
@@ -90,7 +98,7 @@ export class CustomerJourneyRepository {
           lastEventAt: state.lastEventAt,
         },
       });
-      return events.length;
+      return { previous, events, result };
     });
   }
 

@@ -2,4 +2,5 @@ export * from './scoring/index.ts';
 export * from './customer-journey.repository.ts';
 export * from './journey-scoring.service.ts';
 export * from './journey-query.service.ts';
+export * from './live-feed/index.ts';
 export * from './journeys.module.ts';

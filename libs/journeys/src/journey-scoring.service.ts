@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import { ROOT_LOGGER } from '#wayline/common';
 import { APP_CONFIG, type AppConfig } from '#wayline/config';
 import { CustomerJourneyRepository, type CustomerScoringResult, type UnscoredEvent } from './customer-journey.repository.ts';
+import { buildFeedMessages } from './live-feed/feed-messages.builder.ts';
+import { LiveFeedService } from './live-feed/live-feed.service.ts';
 import { applyEvent, type CustomerScoreState, type ScoringSettings } from './scoring/index.ts';
 
 export interface ScoringPassResult {
@@ -20,6 +22,7 @@ export class JourneyScoringService {
 
   constructor(
     private readonly journeys: CustomerJourneyRepository,
+    private readonly feed: LiveFeedService,
     @Inject(APP_CONFIG) config: AppConfig,
     @Inject(ROOT_LOGGER) rootLogger: Logger,
   ) {
@@ -57,9 +60,19 @@ export class JourneyScoringService {
     return result;
   }
 
-  /** Scores one customer's unscored events; null when another worker holds the customer. */
-  scoreCustomer(customerId: string): Promise<number | null> {
-    return this.journeys.scoreUnscoredEvents(customerId, (state, events) => this.applyEvents(state, events));
+  /**
+   * Scores one customer's unscored events and publishes them on the live feed after the
+   * commit. Returns the number of events scored, or null when another worker holds the customer.
+   */
+  async scoreCustomer(customerId: string): Promise<number | null> {
+    const batch = await this.journeys.scoreUnscoredEvents(customerId, (state, events) => this.applyEvents(state, events));
+    if (batch === null) {
+      return null;
+    }
+    if (batch.events.length > 0) {
+      await this.feed.publish(buildFeedMessages(customerId, batch, new Date(), this.settings));
+    }
+    return batch.events.length;
   }
 
   private applyEvents(initial: CustomerScoreState, events: UnscoredEvent[]): CustomerScoringResult {
