@@ -13,13 +13,14 @@ import { EventsController } from './events/events.controller.ts';
 import { FeedController } from './feed/feed.controller.ts';
 import { ExceptionToHttpFilter } from './http/exception.filter.ts';
 import { HealthController } from './health/health.controller.ts';
+import { OpenApiController } from './openapi/openapi.controller.ts';
 import { OutcomesController } from './outcomes/outcomes.controller.ts';
 import { ReportsController } from './reports/reports.controller.ts';
 
 /** The HTTP API: thin controllers over the domain libs. */
 @Module({
   imports: [EventsModule, JourneysModule, DecisioningModule, ExperimentsModule, CatalogModule],
-  controllers: [HealthController, EventsController, CustomersController, FeedController, OutcomesController, ReportsController, ChannelsController, OffersController, CampaignsController],
+  controllers: [HealthController, OpenApiController, EventsController, CustomersController, FeedController, OutcomesController, ReportsController, ChannelsController, OffersController, CampaignsController],
   providers: [{ provide: APP_FILTER, useClass: ExceptionToHttpFilter }],
 })
 export class ApiModule {}

@@ -11,7 +11,7 @@ import { DecisionRepository } from './decision.repository.ts';
 import type { DecisionFeatures } from './propensity/feature-encoder.ts';
 import { PropensityService, type OfferScore } from './propensity/propensity.service.ts';
 
-const nextBestOfferQuerySchema = z.strictObject({
+export const nextBestOfferQuerySchema = z.strictObject({
   channel: z
     .string({ message: 'is required, such as channel=email' })
     .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be a channel name: lowercase letters, digits, "_" or "-"'),

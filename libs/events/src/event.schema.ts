@@ -37,6 +37,11 @@ export const eventInputSchema = z.strictObject({
   waitSeconds: z.number().min(0, 'must not be negative').max(2_592_000, 'must be at most 2592000 (30 days)').nullish(),
   /** The journey stage, when the caller knows it; otherwise Wayline derives it from the touchpoint. */
   stage: name.nullish(),
+  /**
+   * Key of an active journey to place the event on; otherwise scoring picks the journey
+   * by touchpoint. Ingestion rejects an unknown or inactive key.
+   */
+  journey: name.nullish(),
   properties: jsonObject(16_384).optional(),
   /** Customer attributes to merge into the stored ones (segment, tier, time zone, ...). */
   attributes: jsonObject(16_384).optional(),
@@ -45,7 +50,7 @@ export const eventInputSchema = z.strictObject({
 
 export type EventInput = z.output<typeof eventInputSchema>;
 
-const batchSchema = z.strictObject({
+export const eventBatchSchema = z.strictObject({
   events: z
     .array(eventInputSchema)
     .min(1, 'must contain at least one event')
@@ -59,7 +64,7 @@ const batchSchema = z.strictObject({
  */
 export function parseEventBatch(body: unknown): EventInput[] {
   if (typeof body === 'object' && body !== null && !Array.isArray(body) && 'events' in body) {
-    return parseInput(batchSchema, body, 'body').events;
+    return parseInput(eventBatchSchema, body, 'body').events;
   }
   if (Array.isArray(body)) {
     throw ValidationError.forField('body', 'must be one event object or { "events": [...] }, not a bare array');

@@ -6,7 +6,7 @@ import { findCampaignOrReject } from './campaign-reference.ts';
 import { buildUpliftResult, type UpliftMetric, type UpliftResult } from './statistics/index.ts';
 import { UpliftRepository, type ArmAggregate, type CampaignAggregates } from './uplift.repository.ts';
 
-const upliftQuerySchema = z.strictObject({
+export const upliftQuerySchema = z.strictObject({
   campaign: identifierSchema(200),
   metric: z.enum(['visit', 'conversion', 'spend'], { message: 'must be visit, conversion or spend' }).default('conversion'),
 });

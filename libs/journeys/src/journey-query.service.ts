@@ -5,7 +5,7 @@ import { CustomerJourneyRepository } from './customer-journey.repository.ts';
 import { JourneyScoringService } from './journey-scoring.service.ts';
 import { currentEmotion, engagementScore, type CustomerScoreState } from './scoring/index.ts';
 
-const journeyQuerySchema = z.strictObject({
+export const journeyQuerySchema = z.strictObject({
   limit: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000').default(100),
 });
 
