@@ -10,6 +10,15 @@ const validEvent = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
+/** An array nested `depth` levels deep. */
+function nest(depth: number): unknown {
+  let value: unknown = [];
+  for (let level = 1; level < depth; level++) {
+    value = [value];
+  }
+  return value;
+}
+
 describe('POST /v1/events', () => {
   let testApp: TestApp;
 
@@ -69,6 +78,9 @@ describe('POST /v1/events', () => {
     ['oversized batch', { events: Array.from({ length: 1001 }, () => validEvent()) }, 'body.events'],
     ['bare array', [validEvent()], 'body'],
     ['NUL in text', validEvent({ text: 'bad\u0000text' }), 'body.text'],
+    ['deeply nested properties', validEvent({ properties: { deep: nest(40) } }), 'body.properties'],
+    ['a date far in the future', validEvent({ occurredAt: '9999-12-31T23:59:59Z' }), 'body.occurredAt'],
+    ['a date before 1970', validEvent({ occurredAt: '0001-01-01T00:00:00Z' }), 'body.occurredAt'],
     ['NUL in a property', validEvent({ properties: { note: 'a\u0000b' } }), 'body.properties'],
   ];
 
@@ -82,6 +94,17 @@ describe('POST /v1/events', () => {
     expect(response.body.problems.map((problem: { path: string }) => problem.path)).toContain(path);
     expect(await countEvents()).toBe(eventsBefore);
     expect(await countCustomers()).toBe(customersBefore);
+  });
+
+  it('rejects nesting too deep to serialize with 400', async () => {
+    const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
+    const body = `{"customerId":"c-deep","type":"page_view","touchpoint":"web_visit","channel":"web","occurredAt":"2026-12-01T09:00:00Z","attributes":{"deep":${deep}}}`;
+
+    const response = await request(testApp.url).post('/v1/events').set('content-type', 'application/json').send(body);
+
+    expect(response.status).toBe(400);
+    expect(response.body.problems[0].path).toBe('body.attributes');
+    expect(await testApp.stores.database.prisma.customer.count({ where: { id: 'c-deep' } })).toBe(0);
   });
 
   it('rejects malformed JSON with 400', async () => {

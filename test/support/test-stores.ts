@@ -29,7 +29,7 @@ export async function createTestDatabaseConfig(): Promise<{
 }> {
   const adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
-    return { database: { kind: 'pglite', dataDir: 'memory://' }, drop: async () => {} };
+    return { database: { kind: 'pglite', dataDir: 'memory://', poolWaitMs: 10_000 }, drop: async () => {} };
   }
   const name = `wayline_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -39,7 +39,7 @@ export async function createTestDatabaseConfig(): Promise<{
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return {
-    database: { kind: 'postgres', url: url.toString() },
+    database: { kind: 'postgres', url: url.toString(), poolSize: 10, poolWaitMs: 10_000 },
     drop: async () => {
       const client = new pg.Client({ connectionString: adminUrl });
       await client.connect();

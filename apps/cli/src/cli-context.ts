@@ -17,7 +17,7 @@ export async function withCliContext<T>(
 ): Promise<T> {
   const config = loadConfig({ LOG_LEVEL: 'warn', ...process.env });
   const logger = createRootLogger(config.logLevel, 'wayline-cli', pino.destination(2));
-  const runtime = await openRuntime(config, logger);
+  const runtime = await openRuntime(config, logger, { command: true });
 
   @Module({ imports: [CoreModule.forRoot(runtime), ...modules] })
   class CliModule {}

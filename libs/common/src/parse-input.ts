@@ -23,6 +23,10 @@ export function parseInput<Schema extends z.ZodType>(
   value: unknown,
   prefix = '',
 ): z.output<Schema> {
+  if (value === undefined && prefix === 'body') {
+    // Express leaves the body undefined when the content type is not JSON.
+    throw ValidationError.forField('body', 'is missing; send a JSON body with the header content-type: application/json');
+  }
   const result = schema.safeParse(value);
   if (result.success) {
     return result.data;

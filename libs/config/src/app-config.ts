@@ -4,8 +4,8 @@ import { envSchema, type Env } from './env.schema.ts';
 export interface AppConfig {
   env: Env['NODE_ENV'];
   http: { host: string; port: number; bodyLimitBytes: number };
-  database: { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
-  liveStore: { kind: 'redis'; url: string } | { kind: 'memory' };
+  database: { kind: 'postgres'; url: string; poolSize: number; poolWaitMs: number } | { kind: 'pglite'; dataDir: string; poolWaitMs: number };
+  liveStore: { kind: 'redis'; url: string; connectTimeoutMs: number } | { kind: 'memory' };
   logLevel: Env['LOG_LEVEL'];
   scoring: {
     intervalMs: number;
@@ -46,9 +46,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     env: env.NODE_ENV,
     http: { host: env.HOST, port: env.PORT, bodyLimitBytes: env.WAYLINE_BODY_LIMIT_BYTES },
     database: env.DATABASE_URL
-      ? { kind: 'postgres', url: env.DATABASE_URL }
-      : { kind: 'pglite', dataDir: env.WAYLINE_DATA_DIR },
-    liveStore: env.REDIS_URL ? { kind: 'redis', url: env.REDIS_URL } : { kind: 'memory' },
+      ? { kind: 'postgres', url: env.DATABASE_URL, poolSize: env.WAYLINE_DATABASE_POOL_SIZE, poolWaitMs: env.WAYLINE_DATABASE_POOL_WAIT_MS }
+      : { kind: 'pglite', dataDir: env.WAYLINE_DATA_DIR, poolWaitMs: env.WAYLINE_DATABASE_POOL_WAIT_MS },
+    liveStore: env.REDIS_URL
+      ? { kind: 'redis', url: env.REDIS_URL, connectTimeoutMs: env.WAYLINE_REDIS_CONNECT_TIMEOUT_MS }
+      : { kind: 'memory' },
     logLevel: env.LOG_LEVEL,
     scoring: {
       intervalMs: env.WAYLINE_SCORING_INTERVAL_MS,

@@ -19,6 +19,12 @@ export const envSchema = z.object({
   /** Redis connection string. Unset means the in-process live store (single process only). */
   REDIS_URL: optionalUrl,
   WAYLINE_DATA_DIR: z.string().default('./.wayline'),
+  /** PostgreSQL connections per process. */
+  WAYLINE_DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(20),
+  /** How long a request waits for a free connection before it fails with 503, in milliseconds. */
+  WAYLINE_DATABASE_POOL_WAIT_MS: z.coerce.number().int().positive().default(10_000),
+  /** How long the first connection to Redis may take before start-up fails, in milliseconds. */
+  WAYLINE_REDIS_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Maximum JSON request body, in bytes. */
   WAYLINE_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(2_000_000),

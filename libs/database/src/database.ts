@@ -4,6 +4,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { AppConfig } from '#wayline/config';
 import { PrismaClient } from './generated/prisma/client.ts';
+import { DataFolderLock } from './data-folder-lock.ts';
 import { applyMigrations, type MigrationResult } from './migrator.ts';
 import { PgliteSqlConnection, PostgresSqlConnection, type SqlConnection } from './sql-connection.ts';
 
@@ -24,7 +25,13 @@ export class Database {
   static async open(config: AppConfig['database']): Promise<Database> {
     if (config.kind === 'postgres') {
       const prisma = new PrismaClient({
-        adapter: new PrismaPg({ connectionString: config.url, max: 10 }),
+        adapter: new PrismaPg({
+          connectionString: config.url,
+          max: config.poolSize,
+          connectionTimeoutMillis: config.poolWaitMs,
+        }),
+        // Under load a transaction waits for a free connection instead of failing at once.
+        transactionOptions: { maxWait: config.poolWaitMs, timeout: 60_000 },
       });
       return new Database(
         'postgres',
@@ -36,17 +43,28 @@ export class Database {
     if (!config.dataDir.startsWith('memory://')) {
       await mkdir(config.dataDir, { recursive: true });
     }
-    const pglite = await PGlite.create(config.dataDir);
-    const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
-    return new Database(
-      'pglite',
-      prisma,
-      async () => new PgliteSqlConnection(pglite),
-      async () => {
-        await prisma.$disconnect();
-        await pglite.close();
-      },
-    );
+    const folderLock = config.dataDir.startsWith('memory://') ? null : await DataFolderLock.acquire(config.dataDir);
+    try {
+      const pglite = await PGlite.create(config.dataDir);
+      // PGlite runs one query at a time, so requests queue for it like for a one-connection pool.
+      const prisma = new PrismaClient({
+        adapter: new PrismaPGlite(pglite),
+        transactionOptions: { maxWait: config.poolWaitMs, timeout: 60_000 },
+      });
+      return new Database(
+        'pglite',
+        prisma,
+        async () => new PgliteSqlConnection(pglite),
+        async () => {
+          await prisma.$disconnect();
+          await pglite.close();
+          await folderLock?.release();
+        },
+      );
+    } catch (error) {
+      await folderLock?.release();
+      throw error;
+    }
   }
 
   async migrate(migrationsDir?: string): Promise<MigrationResult> {

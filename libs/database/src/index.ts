@@ -4,3 +4,4 @@ export * from './migrator.ts';
 export * from './sql-connection.ts';
 export { Prisma } from './generated/prisma/client.ts';
 export type * from './generated/prisma/models.ts';
+export * from './data-folder-lock.ts';

@@ -8,22 +8,60 @@ const name = z
   .max(64, 'must be at most 64 characters')
   .regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be lowercase letters, digits, "_" or "-"');
 
+/** Deepest nesting of objects and arrays accepted in properties and attributes. */
+export const MAX_JSON_DEPTH = 16;
+
+/**
+ * A JSON object of at most `maxBytes` and {@link MAX_JSON_DEPTH} levels. The depth is
+ * checked first, without recursion, so that a deeply nested value cannot overflow the
+ * stack of the later checks.
+ */
 const jsonObject = (maxBytes: number) =>
-  z
-    .record(z.string(), z.unknown())
-    .refine((value) => Buffer.byteLength(JSON.stringify(value)) <= maxBytes, {
-      message: `must be at most ${maxBytes} bytes as JSON`,
-    })
-    .refine((value) => !jsonContainsNulCharacter(value), { message: NUL_CHARACTER_MESSAGE });
+  z.record(z.string(), z.unknown()).superRefine((value, context) => {
+    if (jsonDepthExceeds(value, MAX_JSON_DEPTH)) {
+      context.addIssue({ code: 'custom', message: `must not nest objects or arrays deeper than ${MAX_JSON_DEPTH} levels` });
+      return;
+    }
+    if (Buffer.byteLength(JSON.stringify(value)) > maxBytes) {
+      context.addIssue({ code: 'custom', message: `must be at most ${maxBytes} bytes as JSON` });
+      return;
+    }
+    if (jsonContainsNulCharacter(value)) {
+      context.addIssue({ code: 'custom', message: NUL_CHARACTER_MESSAGE });
+    }
+  });
+
+function jsonDepthExceeds(root: unknown, maxDepth: number): boolean {
+  const pending: Array<{ value: unknown; depth: number }> = [{ value: root, depth: 1 }];
+  while (pending.length > 0) {
+    const { value, depth } = pending.pop()!;
+    if (typeof value !== 'object' || value === null) {
+      continue;
+    }
+    if (depth > maxDepth) {
+      return true;
+    }
+    for (const child of Array.isArray(value) ? value : Object.values(value)) {
+      pending.push({ value: child, depth: depth + 1 });
+    }
+  }
+  return false;
+}
 
 export const MAX_EVENTS_PER_BATCH = 1000;
+const EARLIEST_EVENT_TIME = Date.UTC(1970, 0, 1);
+const MAX_FUTURE_SKEW_MS = 24 * 3600_000;
 
 export const eventInputSchema = z.strictObject({
   customerId: customerIdSchema,
   type: name,
   touchpoint: name,
   channel: name,
-  occurredAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone, such as 2026-12-04T09:30:00Z' }),
+  occurredAt: z.iso
+    .datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone, such as 2026-12-04T09:30:00Z' })
+    .refine((value) => Date.parse(value) >= EARLIEST_EVENT_TIME, { message: 'must not be before 1970-01-01' })
+    // Clocks of senders drift; a day of tolerance accepts that but rejects mistyped years.
+    .refine((value) => Date.parse(value) <= Date.now() + MAX_FUTURE_SKEW_MS, { message: 'must not be more than 24 hours in the future' }),
   text: z
     .string()
     .max(10_000, 'must be at most 10000 characters')

@@ -3,9 +3,13 @@ import type { LiveStore } from './live-store.ts';
 import { MemoryLiveStore } from './memory-live-store.ts';
 import { RedisLiveStore } from './redis-live-store.ts';
 
-export async function openLiveStore(config: AppConfig['liveStore'], prefix?: string): Promise<LiveStore> {
+export async function openLiveStore(
+  config: AppConfig['liveStore'],
+  prefix?: string,
+  onError?: (error: Error) => void,
+): Promise<LiveStore> {
   if (config.kind === 'redis') {
-    return RedisLiveStore.connect(config.url, prefix);
+    return RedisLiveStore.connect(config.url, prefix, { connectTimeoutMs: config.connectTimeoutMs, onError });
   }
   return new MemoryLiveStore();
 }

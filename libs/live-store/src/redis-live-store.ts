@@ -27,15 +27,36 @@ export class RedisLiveStore implements LiveStore {
     private readonly prefix: string,
   ) {}
 
-  static async connect(url: string, prefix = 'wayline:'): Promise<RedisLiveStore> {
-    const client: RedisClientType = createClient({ url });
-    client.on('error', () => {
-      // Reconnection is automatic; commands issued meanwhile fail and their callers see why.
+  /**
+   * Connects both clients, or fails after `connectTimeoutMs` with the reason, so that a
+   * wrong REDIS_URL stops the start instead of hanging. After the first connection,
+   * the client reconnects by itself; `onError` hears about each failure meanwhile.
+   */
+  static async connect(
+    url: string,
+    prefix = 'wayline:',
+    options: { connectTimeoutMs?: number; onError?: (error: Error) => void } = {},
+  ): Promise<RedisLiveStore> {
+    const connectTimeoutMs = options.connectTimeoutMs ?? 5_000;
+    const client: RedisClientType = createClient({
+      url,
+      socket: {
+        connectTimeout: connectTimeoutMs,
+        // Back off up to 2 s between reconnection attempts, and keep trying.
+        reconnectStrategy: (retries) => Math.min(50 * 2 ** retries, 2_000),
+      },
     });
-    await client.connect();
     const subscriber: RedisClientType = client.duplicate();
-    subscriber.on('error', () => {});
-    await subscriber.connect();
+    for (const connection of [client, subscriber]) {
+      connection.on('error', (error: Error) => options.onError?.(error));
+    }
+    try {
+      await withTimeout(Promise.all([client.connect(), subscriber.connect()]), connectTimeoutMs, `Could not connect to Redis at ${redactUrl(url)} within ${connectTimeoutMs} ms; check REDIS_URL`);
+    } catch (error) {
+      client.destroy();
+      subscriber.destroy();
+      throw error;
+    }
     return new RedisLiveStore(client, subscriber, prefix);
   }
 
@@ -91,5 +112,30 @@ export class RedisLiveStore implements LiveStore {
 
   async close(): Promise<void> {
     await Promise.allSettled([this.subscriber.quit(), this.client.quit()]);
+  }
+}
+
+async function withTimeout<T>(work: Promise<T>, timeoutMs: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), timeoutMs);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The URL without its password, for messages and logs. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) {
+      parsed.password = '***';
+    }
+    return parsed.toString();
+  } catch {
+    return '(unparseable URL)';
   }
 }

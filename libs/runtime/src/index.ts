@@ -1,2 +1,3 @@
 export * from './runtime.ts';
 export * from './core.module.ts';
+export * from './run-main.ts';

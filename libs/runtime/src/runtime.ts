@@ -16,9 +16,15 @@ export interface Runtime {
  * Opens the database (PostgreSQL or embedded PGlite), applies pending migrations, and
  * opens the live store (Redis or in-process). Logs which ones it chose.
  */
-export async function openRuntime(config: AppConfig, logger: Logger): Promise<Runtime> {
+export async function openRuntime(config: AppConfig, logger: Logger, options: { command?: boolean } = {}): Promise<Runtime> {
   const database = await Database.open(config.database);
-  const migration = await database.migrate();
+  let migration;
+  try {
+    migration = await database.migrate();
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
   logger.info(
     {
       database: database.kind,
@@ -28,8 +34,23 @@ export async function openRuntime(config: AppConfig, logger: Logger): Promise<Ru
     },
     database.kind === 'postgres' ? 'Using PostgreSQL' : 'Using embedded PGlite (single process only)',
   );
-  const liveStore = await openLiveStore(config.liveStore);
-  if (liveStore.kind === 'memory') {
+  let redisErrors = 0;
+  let liveStore: LiveStore;
+  try {
+    liveStore = await openLiveStore(config.liveStore, undefined, (error) => {
+      redisErrors += 1;
+      // Log the 1st, 2nd, 4th, 8th... error of an outage, not one line per retry.
+      if ((redisErrors & (redisErrors - 1)) === 0) {
+        logger.error({ err: error, errors: redisErrors }, 'Redis connection error; the client keeps reconnecting');
+      }
+    });
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  if (liveStore.kind === 'memory' && options.command) {
+    logger.debug('REDIS_URL is unset: using the in-process live store');
+  } else if (liveStore.kind === 'memory') {
     logger.warn(
       'REDIS_URL is unset: using the in-process live store, so this process must be the only replica',
     );

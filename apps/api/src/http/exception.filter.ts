@@ -30,13 +30,16 @@ export class ExceptionToHttpFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
-    const { status, body } = this.toHttp(exception);
+    const { status, body, retryAfterSeconds } = this.toHttp(exception);
     if (!response.headersSent) {
+      if (retryAfterSeconds !== undefined) {
+        response.setHeader('retry-after', String(retryAfterSeconds));
+      }
       response.status(status).json(body);
     }
   }
 
-  private toHttp(exception: unknown): { status: number; body: Record<string, unknown> } {
+  private toHttp(exception: unknown): { status: number; body: Record<string, unknown>; retryAfterSeconds?: number } {
     if (exception instanceof ValidationError) {
       return {
         status: 400,
@@ -60,6 +63,14 @@ export class ExceptionToHttpFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       return { status, body: { error: httpErrorCode(status), message: exception.message } };
+    }
+    if (isStoreBusy(exception)) {
+      this.logger.warn({ err: exception }, 'No database connection was free in time; answered 503');
+      return {
+        status: 503,
+        body: { error: 'service_busy', message: 'The service is at capacity; retry the request after a short wait' },
+        retryAfterSeconds: 1,
+      };
     }
     const errorId = randomUUID();
     this.logger.error({ err: exception, errorId }, 'Request failed with an unexpected error');
@@ -95,4 +106,18 @@ function httpErrorCode(status: number): string {
   if (status === 405) return 'method_not_allowed';
   if (status === 415) return 'unsupported_media_type';
   return status >= 500 ? 'internal_error' : 'bad_request';
+}
+
+/**
+ * Prisma's "unable to start a transaction in time" (P2028) and "timed out fetching a
+ * connection" (P2024), and the pg pool's own connect timeout: the store is saturated,
+ * which is a 503 the client may retry, not a fault of the request.
+ */
+function isStoreBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'P2028' || code === 'P2024') {
+    return true;
+  }
+  const message = error instanceof Error ? error.message : '';
+  return /timeout exceeded when trying to connect/i.test(message);
 }
