@@ -21,8 +21,8 @@ export function registerModelCommands(program: Command): void {
         for (const summary of summaries) {
           console.log(
             summary.trained
-              ? `offer ${summary.offerId}: trained version ${summary.version} on ${summary.sampleSize} decisions, validation AUC ${formatAuc(summary.metrics?.validationAuc)}`
-              : `offer ${summary.offerId}: not trained, ${summary.reason}`,
+              ? `offer ${summary.offerName ?? summary.offerId}: trained version ${summary.version} on ${summary.sampleSize} decisions, validation AUC ${formatAuc(summary.metrics?.validationAuc)}`
+              : `offer ${summary.offerName ?? summary.offerId}: not trained, ${summary.reason}`,
           );
         }
       });

@@ -26,10 +26,11 @@ export class PropensityModelRepository {
   constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
 
   /** Offers that have at least one treatment decision, the only ones a model can learn about. */
-  async findOfferIdsWithDecisions(): Promise<string[]> {
-    const rows = await this.prisma.$queryRaw<Array<{ offer_id: string }>>`
-      SELECT DISTINCT offer_id FROM decisions WHERE arm = 'treatment' AND offer_id IS NOT NULL`;
-    return rows.map((row) => row.offer_id);
+  async findOffersWithDecisions(): Promise<Array<{ id: string; name: string }>> {
+    return this.prisma.$queryRaw<Array<{ id: string; name: string }>>`
+      SELECT o.id, o.name FROM offers o
+      WHERE EXISTS (SELECT 1 FROM decisions d WHERE d.offer_id = o.id AND d.arm = 'treatment')
+      ORDER BY o.name`;
   }
 
   /** Treatment decisions for the offer, labelled by whether a conversion was recorded for them. */

@@ -33,6 +33,7 @@ export interface OfferScore {
 
 export interface TrainingSummary {
   offerId: string;
+  offerName?: string;
   trained: boolean;
   reason?: string;
   version?: number;
@@ -79,10 +80,10 @@ export class PropensityService {
   }
 
   async trainAll(): Promise<TrainingSummary[]> {
-    const offerIds = await this.models.findOfferIdsWithDecisions();
+    const offers = await this.models.findOffersWithDecisions();
     const summaries: TrainingSummary[] = [];
-    for (const offerId of offerIds) {
-      summaries.push(await this.trainOffer(offerId));
+    for (const offer of offers) {
+      summaries.push({ ...(await this.trainOffer(offer.id)), offerName: offer.name });
     }
     this.cache = null;
     return summaries;
