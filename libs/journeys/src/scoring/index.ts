@@ -8,3 +8,4 @@ export * from './event-emotion.ts';
 export * from './engagement.ts';
 export * from './journey-stage.ts';
 export * from './customer-state.ts';
+export * from './feedback-consistency.ts';

@@ -135,3 +135,81 @@ describe('splitKnownEmoji', () => {
     expect(splitKnownEmoji('hmm 🤔')).toEqual({ text: 'hmm 🤔', emojiWords: [] });
   });
 });
+
+describe('scoreText on customer messages', () => {
+  it.each([
+    ['I &lt;3 this app', 'positive'],
+    ['Yaaay', 'positive'],
+    ['This is an #epicfail', 'negative'],
+    ['#NotHappy', 'negative'],
+    ['On hold for 2 hours', 'negative'],
+    ['The app is not working', 'negative'],
+    ['Nobody answered the phone', 'negative'],
+    ['My order is late', 'negative'],
+    ['Flight cancelled', 'negative'],
+    ['why is my order still waiting', 'negative'],
+    ["I can't get through to anyone", 'negative'],
+  ])('scores %j as %s', (text, polarity) => {
+    const compound = compoundOf(text);
+    if (polarity === 'positive') {
+      expect(compound).toBeGreaterThan(0.05);
+    } else {
+      expect(compound).toBeLessThan(-0.05);
+    }
+  });
+
+  it.each([
+    'please help',
+    'credit card',
+    'It looks like rain',
+    'http://example.com/a',
+    '@acme',
+    '@acme @acme_help',
+  ])('scores %j as 0', (text) => {
+    expect(compoundOf(text)).toBe(0);
+  });
+
+  it.each([
+    ['@acme thanks', 'thanks'],
+    ['thanks http://t.co/abc', 'thanks'],
+    ['fish &amp; chips were great', 'fish & chips were great'],
+    ['Sooo goood', 'Sooo good'],
+  ])('scores %j like %j', (text, plain) => {
+    expect(compoundOf(text)).toBe(compoundOf(plain));
+  });
+
+  it('scores flight delay below plain VADER', () => {
+    // vader-sentiment gives "delayed" -0.9; the service weight is -1.5.
+    expect(compoundOf('Flight delayed again')).toBeLessThan(-0.3);
+  });
+
+  it('negates a service phrase', () => {
+    expect(compoundOf('My flight was not delayed')).toBeGreaterThan(0);
+  });
+
+  it('lets a mention-only prefix keep all capitals', () => {
+    expect(compoundOf('@acme WHERE IS MY ORDER?! NOT HAPPY')).toBe(compoundOf('where is my order?! not happy'));
+  });
+
+  it('keeps a lexicon word with triple letters', () => {
+    // "grrr" is in the VADER lexicon, so it is not shortened to "gr".
+    expect(compoundOf('grrr')).toBeLessThan(0);
+  });
+
+  it('keeps negation away from hashtags', () => {
+    expect(compoundOf('other flights had some delay but not this #epicfail')).toBeLessThan(
+      compoundOf('other flights had some delay but not this'),
+    );
+    expect(compoundOf('not this #epicfail')).toBeLessThan(0);
+  });
+
+  it('keeps handles inside the negation window', () => {
+    // The handle is a neutral word, so "don't" stays four words before "WTF", beyond the
+    // three-word negation window.
+    expect(compoundOf("Don't hate. RT @someone WTF")).toBe(compoundOf("Don't hate. RT someone WTF"));
+  });
+
+  it('scores a decoded emoji entity', () => {
+    expect(compoundOf('&#x1F621;')).toBe(compoundOf('😡'));
+  });
+});

@@ -1,5 +1,7 @@
 import vaderSentiment from 'vader-sentiment';
 import { EMOJI_SENTIMENT_WORDS } from './emoji-words.ts';
+import { rewriteServiceWords } from './service-words.ts';
+import { hashtagWords, normalizeMessageText, removeLinksAndTags } from './text-normalization.ts';
 
 /** VADER sentiment of one text. */
 export interface TextSentiment {
@@ -11,31 +13,50 @@ export interface TextSentiment {
  * Scores `text` with VADER (vader-sentiment 1.1.3). Returns null for missing, empty or
  * whitespace-only text, which carries no evidence.
  *
- * Two changes to plain VADER: the words are prepared first (see prepareTextForVader), and
- * known emoji are scored as a clause of their own (see splitKnownEmoji). The two raw VADER
- * sums are added and normalized the way VADER normalizes one sum. This equals VADER scoring
- * the emoji words in one sentence, except that no negation in the text reaches them, so
- * "not good 😡" stays negative.
+ * Before VADER sees the text:
+ * 1. normalizeMessageText decodes HTML entities and shortens elongated words ("Yaaay").
+ * 2. Known emoji are taken out to be scored as a clause of their own (see splitKnownEmoji),
+ *    and so are the words of each hashtag (see hashtagWords). The tag itself stays in the
+ *    text, where VADER scores it 0.
+ * 3. prepareTextForVader fixes case-sensitive negations and typographic apostrophes.
+ * 4. rewriteServiceWords gives customer-service phrases ("on hold", "delayed") a valence.
+ *
+ * The raw VADER sums of the text, of the emoji words and of each hashtag are added and
+ * normalized the way VADER normalizes one sum. This equals VADER scoring all the words in
+ * one sentence, except that no negation in the text reaches the emoji or tags, so
+ * "not good 😡" and "some delay but not this #fail" stay negative.
  */
 export function scoreText(text: string | null | undefined): TextSentiment | null {
   if (text == null || text.trim() === '') {
     return null;
   }
 
-  const { text: words, emojiWords } = splitKnownEmoji(text);
-  const hasWords = words.trim() !== '';
-  const wordsCompound = hasWords ? vaderCompound(prepareTextForVader(words)) : 0;
-  if (emojiWords.length === 0) {
-    return { compound: wordsCompound };
+  const normalized = normalizeMessageText(text, isVaderLexiconWord);
+  const { text: words, emojiWords } = splitKnownEmoji(normalized);
+  const clauseCompounds: number[] = [];
+  if (words.trim() !== '') {
+    clauseCompounds.push(scoreClause(words));
+  }
+  if (emojiWords.length > 0) {
+    clauseCompounds.push(vaderCompound(emojiWords.join(' ')));
+  }
+  for (const tagWords of hashtagWords(words)) {
+    clauseCompounds.push(scoreClause(tagWords));
   }
 
-  const emojiCompound = vaderCompound(emojiWords.join(' '));
-  if (!hasWords) {
-    return { compound: emojiCompound };
+  // Clauses without sentiment add nothing, and leaving them out keeps a single clause's
+  // score exactly as VADER gave it.
+  const scored = clauseCompounds.filter((compound) => compound !== 0);
+  if (scored.length <= 1) {
+    return { compound: scored[0] ?? 0 };
   }
-  const sum = rawSumFromCompound(wordsCompound) + rawSumFromCompound(emojiCompound);
+  const sum = scored.reduce((total, compound) => total + rawSumFromCompound(compound), 0);
   // Rounded to 4 decimals like the compound scores of vader-sentiment itself.
   return { compound: Math.round(compoundFromRawSum(sum) * 10_000) / 10_000 };
+}
+
+function scoreClause(text: string): number {
+  return vaderCompound(rewriteServiceWords(prepareTextForVader(text)));
 }
 
 // Negation words that the port recognizes only in lower case. Contractions with an
@@ -51,14 +72,16 @@ const NEGATION_WORDS: ReadonlySet<string> = new Set([
  * 1. Typographic apostrophes become ASCII ones, because the port detects "n't" only with U+0027.
  * 2. Text without any lower-case letter is lower-cased whole. VADER adds capital-letter
  *    emphasis only when some words are capitalized and others are not, so this loses
- *    nothing, and it lets the port see "NOT" as a negation.
+ *    nothing, and it lets the port see "NOT" as a negation. Links, @handles and hashtags
+ *    do not count here, so "@Acme NOT HAPPY" is lower-cased too.
  * 3. Otherwise only negation words and "but" are lower-cased, because the port compares
  *    them case-sensitively ("Not good" scored +0.44). Neither is a lexicon word, so no
  *    emphasis is lost.
  */
 export function prepareTextForVader(text: string): string {
   const prepared = text.replace(/[\u2018\u2019]/g, "'");
-  if (/\p{Lu}/u.test(prepared) && !/\p{Ll}/u.test(prepared)) {
+  const typed = removeLinksAndTags(prepared);
+  if (/\p{Lu}/u.test(typed) && !/\p{Ll}/u.test(typed)) {
     return prepared.toLowerCase();
   }
   return lowerCaseNegations(prepared);
@@ -105,6 +128,14 @@ const MAX_INVERTIBLE_COMPOUND = 0.9999;
 
 function vaderCompound(text: string): number {
   return vaderSentiment.SentimentIntensityAnalyzer.polarity_scores(text).compound;
+}
+
+/**
+ * Tells whether VADER gives `word` a valence. The port does not expose its lexicon, so the
+ * word is scored alone. Degree words ("so") and negations score 0 alone and so count as unknown.
+ */
+function isVaderLexiconWord(word: string): boolean {
+  return vaderCompound(word) !== 0;
 }
 
 function rawSumFromCompound(compound: number): number {
