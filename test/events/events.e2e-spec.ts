@@ -51,9 +51,50 @@ describe('POST /v1/events', () => {
     expect(second.status).toBe(202);
     expect(second.body.accepted).toBe(0);
     expect(second.body.duplicates).toBe(2);
-    expect(second.body.events[0].id).toBe(first.body.events[0].id);
+    expect(second.body.events).toHaveLength(2);
+    expect(second.body.events[0]).toMatchObject({ id: first.body.events[0].id, duplicate: true });
+    expect(second.body.events[1]).toMatchObject({ id: first.body.events[0].id, duplicate: true });
     const stored = await testApp.stores.database.prisma.event.count({ where: { idempotencyKey: 'order-1001-paid' } });
     expect(stored).toBe(1);
+  });
+
+  it('scopes idempotency keys to the customer', async () => {
+    await request(testApp.url).post('/v1/events').send(validEvent({ customerId: 'c-scope-a', idempotencyKey: 'order-1' })).expect(202);
+
+    const other = await request(testApp.url).post('/v1/events').send(validEvent({ customerId: 'c-scope-b', idempotencyKey: 'order-1' }));
+
+    expect(other.body.accepted).toBe(1);
+    expect(other.body.events[0]).toMatchObject({ customerId: 'c-scope-b', duplicate: false });
+  });
+
+  it('ignores the attributes of a duplicate', async () => {
+    const event = validEvent({ customerId: 'c-dup-attr', idempotencyKey: 'visit-1', attributes: { tier: 'silver' } });
+    await request(testApp.url).post('/v1/events').send(event).expect(202);
+
+    await request(testApp.url).post('/v1/events').send({ ...event, attributes: { tier: 'gold' } }).expect(202);
+
+    const customer = await testApp.stores.database.prisma.customer.findUniqueOrThrow({ where: { id: 'c-dup-attr' } });
+    expect(customer.attributes).toEqual({ tier: 'silver' });
+  });
+
+  it('returns results in the order sent', async () => {
+    await request(testApp.url).post('/v1/events').send(validEvent({ customerId: 'c-order', idempotencyKey: 'k-2' })).expect(202);
+
+    const response = await request(testApp.url)
+      .post('/v1/events')
+      .send({
+        events: [
+          validEvent({ customerId: 'c-order', idempotencyKey: 'k-1' }),
+          validEvent({ customerId: 'c-order', idempotencyKey: 'k-2' }),
+          validEvent({ customerId: 'c-order' }),
+        ],
+      });
+
+    expect(response.body.events.map((result: { idempotencyKey: string | null; duplicate: boolean }) => [result.idempotencyKey, result.duplicate])).toEqual([
+      ['k-1', false],
+      ['k-2', true],
+      [null, false],
+    ]);
   });
 
   it('merges customer attributes', async () => {

@@ -1,9 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { ROOT_LOGGER } from '#wayline/common';
+import { ROOT_LOGGER, ValidationError, type FieldProblem } from '#wayline/common';
 import { LIVE_STORE, type LiveStore } from '#wayline/live-store';
-import { EventRepository, type StoredEventRef } from './event.repository.ts';
-import { parseEventBatch } from './event.schema.ts';
+import { EventRepository, type StoredEventResult } from './event.repository.ts';
+import { parseEventBatch, type EventInput } from './event.schema.ts';
+
+/** Same shape test as parseEventBatch, so problem paths match the body that was sent. */
+function isBatchBody(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && !Array.isArray(body) && 'events' in body;
+}
 
 /** Live-store channel on which ingestion announces customers with new, unscored events. */
 export const EVENTS_INGESTED_CHANNEL = 'events.ingested';
@@ -11,7 +16,8 @@ export const EVENTS_INGESTED_CHANNEL = 'events.ingested';
 export interface IngestionResult {
   accepted: number;
   duplicates: number;
-  events: Array<{ id: string; customerId: string; idempotencyKey: string | null; duplicate: boolean }>;
+  /** One entry per event sent, in the order sent. */
+  events: StoredEventResult[];
 }
 
 @Injectable()
@@ -33,7 +39,9 @@ export class EventIngestionService {
    */
   async ingest(body: unknown): Promise<IngestionResult> {
     const events = parseEventBatch(body);
-    const { inserted, duplicates } = await this.events.insertBatch(events);
+    await this.checkJourneys(events, isBatchBody(body));
+    const results = await this.events.insertBatch(events);
+    const inserted = results.filter((result) => !result.duplicate);
 
     const customerIds = [...new Set(inserted.map((event) => event.customerId))];
     if (customerIds.length > 0) {
@@ -44,11 +52,39 @@ export class EventIngestionService {
       }
     }
 
-    const toView = (event: StoredEventRef, duplicate: boolean) => ({ ...event, duplicate });
-    return {
-      accepted: inserted.length,
-      duplicates: events.length - inserted.length,
-      events: [...inserted.map((event) => toView(event, false)), ...duplicates.map((event) => toView(event, true))],
-    };
+    return { accepted: inserted.length, duplicates: events.length - inserted.length, events: results };
+  }
+
+  /**
+   * Rejects the batch when an event names a journey that is unknown or inactive, with one
+   * query per batch and none when no event names a journey. A journey deactivated after
+   * this check is ignored at scoring, which then places the event by its touchpoint.
+   */
+  private async checkJourneys(events: EventInput[], isBatch: boolean): Promise<void> {
+    const named = [...new Set(events.map((event) => event.journey).filter((key): key is string => typeof key === 'string'))];
+    if (named.length === 0) {
+      return;
+    }
+    const activeByKey = new Map((await this.events.findJourneys(named)).map((journey) => [journey.key, journey.active]));
+    const problems: FieldProblem[] = [];
+    events.forEach((event, index) => {
+      if (typeof event.journey !== 'string') {
+        return;
+      }
+      const active = activeByKey.get(event.journey);
+      if (active === true) {
+        return;
+      }
+      problems.push({
+        path: isBatch ? `body.events[${index}].journey` : 'body.journey',
+        message:
+          active === undefined
+            ? `journey '${event.journey}' was not found; create it with POST /v1/admin/journeys or leave the field out`
+            : `journey '${event.journey}' is inactive; reactivate it with PATCH /v1/admin/journeys/${event.journey} or leave the field out`,
+      });
+    });
+    if (problems.length > 0) {
+      throw new ValidationError(problems.slice(0, 20));
+    }
   }
 }

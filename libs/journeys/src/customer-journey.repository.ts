@@ -1,13 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PRISMA, type Prisma, type PrismaClient } from '#wayline/database';
+import type { StoredPlaceableJourney } from '#wayline/journey-definitions';
 import type { CustomerScoreState, ScorableEvent } from './scoring/index.ts';
 
 export interface UnscoredEvent extends ScorableEvent {
   id: string;
+  /** Journey key the caller sent, if any. */
+  journey?: string | null;
 }
 
 export interface ScoredEventUpdate {
   id: string;
+  /** Journey the event was placed on, or null. */
+  journey: string | null;
   stage: string;
   sentiment: number | null;
   valence: number | null;
@@ -30,6 +35,14 @@ export interface ScoredBatch {
 @Injectable()
 export class CustomerJourneyRepository {
   constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
+
+  /** Loads the active journey definitions that scoring places events on, stages still raw JSON. */
+  async findActiveJourneys(): Promise<StoredPlaceableJourney[]> {
+    return this.prisma.journey.findMany({
+      where: { active: true },
+      select: { key: true, priority: true, stages: true },
+    });
+  }
 
   async findCustomersWithUnscoredEvents(limit: number): Promise<string[]> {
     const rows = await this.prisma.$queryRaw<Array<{ customer_id: string }>>`
@@ -60,7 +73,7 @@ export class CustomerJourneyRepository {
         orderBy: [{ occurredAt: 'asc' }, { sequence: 'asc' }],
         select: {
           id: true, type: true, touchpoint: true, channel: true, occurredAt: true,
-          text: true, rating: true, value: true, waitSeconds: true, stage: true,
+          text: true, rating: true, value: true, waitSeconds: true, stage: true, journey: true,
         },
       });
       const previous = toState(row);
@@ -72,15 +85,16 @@ export class CustomerJourneyRepository {
       await tx.$executeRaw`
         UPDATE events AS e SET
           stage = u.stage, sentiment = u.sentiment, valence = u.valence,
-          emotion_label = u.label, scored_at = now()
+          emotion_label = u.label, journey = u.journey, scored_at = now()
         FROM (
           SELECT * FROM unnest(
             ${result.events.map((event) => event.id)}::uuid[],
             ${result.events.map((event) => event.stage)}::text[],
             ${result.events.map((event) => event.sentiment)}::float8[],
             ${result.events.map((event) => event.valence)}::float8[],
-            ${result.events.map((event) => event.label)}::text[]
-          ) AS t(id, stage, sentiment, valence, label)
+            ${result.events.map((event) => event.label)}::text[],
+            ${result.events.map((event) => event.journey)}::text[]
+          ) AS t(id, stage, sentiment, valence, label, journey)
         ) AS u
         WHERE e.id = u.id`;
       const state = result.state;

@@ -2,10 +2,23 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { ROOT_LOGGER } from '#wayline/common';
 import { APP_CONFIG, type AppConfig } from '#wayline/config';
+import { buildPlacementIndex, type JourneyPlacementIndex } from '#wayline/journey-definitions';
 import { CustomerJourneyRepository, type CustomerScoringResult, type UnscoredEvent } from './customer-journey.repository.ts';
 import { buildFeedMessages } from './live-feed/feed-messages.builder.ts';
 import { LiveFeedService } from './live-feed/live-feed.service.ts';
-import { applyEvent, type CustomerScoreState, type ScoringSettings } from './scoring/index.ts';
+import {
+  applyEvent,
+  DEFAULT_STAGE_MAP,
+  lookupByEventName,
+  type CustomerScoreState,
+  type ScoringSettings,
+} from './scoring/index.ts';
+
+/**
+ * How long the scorer keeps the active journey definitions before reading them again, so an
+ * admin change places new events within this time.
+ */
+export const JOURNEY_DEFINITIONS_CACHE_MS = 5_000;
 
 export interface ScoringPassResult {
   customers: number;
@@ -19,6 +32,8 @@ export interface ScoringPassResult {
 export class JourneyScoringService {
   private readonly logger: Logger;
   private readonly settings: ScoringSettings;
+  private placementCache: { index: Promise<JourneyPlacementIndex>; expiresAt: number } | undefined;
+  private invalidJourneysLogged = '';
 
   constructor(
     private readonly journeys: CustomerJourneyRepository,
@@ -65,7 +80,10 @@ export class JourneyScoringService {
    * commit. Returns the number of events scored, or null when another worker holds the customer.
    */
   async scoreCustomer(customerId: string): Promise<number | null> {
-    const batch = await this.journeys.scoreUnscoredEvents(customerId, (state, events) => this.applyEvents(state, events));
+    const placement = await this.placementIndex();
+    const batch = await this.journeys.scoreUnscoredEvents(customerId, (state, events) =>
+      this.applyEvents(state, events, placement),
+    );
     if (batch === null) {
       return null;
     }
@@ -75,14 +93,26 @@ export class JourneyScoringService {
     return batch.events.length;
   }
 
-  private applyEvents(initial: CustomerScoreState, events: UnscoredEvent[]): CustomerScoringResult {
+  private applyEvents(
+    initial: CustomerScoreState,
+    events: UnscoredEvent[],
+    placement: JourneyPlacementIndex,
+  ): CustomerScoringResult {
     let state = initial;
     const scored: CustomerScoringResult['events'] = [];
     for (const event of events) {
-      const applied = applyEvent(state, event, this.settings);
+      const placed = placement.place({
+        touchpoint: event.touchpoint,
+        journey: event.journey,
+        stage: event.stage,
+        typeStage: lookupByEventName(DEFAULT_STAGE_MAP.byType, event.type) ?? null,
+      });
+      // applyEvent ranks an event's own stage above its tables, so the journey's stage goes in there.
+      const applied = applyEvent(state, placed.stage === null ? event : { ...event, stage: placed.stage }, this.settings);
       state = applied.state;
       scored.push({
         id: event.id,
+        journey: placed.journey,
         stage: applied.eventScore.stage,
         sentiment: applied.eventScore.sentiment,
         valence: applied.eventScore.weight > 0 ? applied.eventScore.valence : null,
@@ -90,6 +120,39 @@ export class JourneyScoringService {
       });
     }
     return { state, events: scored };
+  }
+
+  /**
+   * Returns the placement index of the active journeys, read at most once per
+   * JOURNEY_DEFINITIONS_CACHE_MS. Concurrent callers share one read, and a failed read is
+   * not kept, so the next call tries again.
+   */
+  private placementIndex(): Promise<JourneyPlacementIndex> {
+    const now = Date.now();
+    if (this.placementCache !== undefined && now < this.placementCache.expiresAt) {
+      return this.placementCache.index;
+    }
+    const index = this.loadPlacementIndex();
+    this.placementCache = { index, expiresAt: now + JOURNEY_DEFINITIONS_CACHE_MS };
+    index.catch(() => {
+      if (this.placementCache?.index === index) {
+        this.placementCache = undefined;
+      }
+    });
+    return index;
+  }
+
+  private async loadPlacementIndex(): Promise<JourneyPlacementIndex> {
+    const { index, invalidKeys } = buildPlacementIndex(await this.journeys.findActiveJourneys());
+    // Logged when the set of broken definitions changes, not on every reload.
+    const invalid = invalidKeys.join(',');
+    if (invalid !== this.invalidJourneysLogged) {
+      this.invalidJourneysLogged = invalid;
+      if (invalid !== '') {
+        this.logger.warn({ journeys: invalidKeys }, 'Skipped active journeys whose stored stages are invalid; replace them with PATCH /v1/admin/journeys/:key');
+      }
+    }
+    return index;
   }
 
   get scoringSettings(): ScoringSettings {

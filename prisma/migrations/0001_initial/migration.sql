@@ -31,7 +31,7 @@ CREATE TABLE events (
   value            DOUBLE PRECISION,
   wait_seconds     DOUBLE PRECISION,
   properties       JSONB NOT NULL DEFAULT '{}',
-  idempotency_key  TEXT UNIQUE,
+  idempotency_key  TEXT,
   stage            TEXT,
   sentiment        DOUBLE PRECISION,
   valence          DOUBLE PRECISION,
@@ -39,6 +39,8 @@ CREATE TABLE events (
   scored_at        TIMESTAMPTZ(3)
 );
 CREATE INDEX events_customer_id_occurred_at_idx ON events (customer_id, occurred_at);
+-- Idempotency keys are scoped to the customer: two customers may use the same order number.
+CREATE UNIQUE INDEX events_customer_id_idempotency_key_key ON events (customer_id, idempotency_key);
 -- The scoring worker looks for unscored events; a partial index keeps that lookup small.
 CREATE INDEX events_unscored_idx ON events (customer_id) WHERE scored_at IS NULL;
 

@@ -14,6 +14,8 @@ import { nextBestOfferQuerySchema } from '#wayline/decisioning';
 import { eventBatchSchema, eventInputSchema } from '#wayline/events';
 import { outcomeInputSchema, upliftQuerySchema } from '#wayline/experiments';
 import { feedQuerySchema, journeyQuerySchema } from '#wayline/journeys';
+import { createJourneySchema, listJourneysQuerySchema, updateJourneySchema } from '#wayline/journey-definitions';
+import { journeyMapQuerySchema, journeyPathsQuerySchema, painPointsQuerySchema } from '#wayline/journey-maps';
 
 /** One documented operation. Paths use OpenAPI's `{param}` syntax. */
 export interface RouteDoc {
@@ -83,4 +85,25 @@ export const API_ROUTES: RouteDoc[] = [
   { method: 'get', path: '/v1/admin/campaigns/{key}', tag: 'catalog', summary: 'Read a campaign', success: { '200': 'Campaign' } },
   { method: 'patch', path: '/v1/admin/campaigns/{key}', tag: 'catalog', body: updateCampaignSchema, summary: 'Update a campaign', success: { '200': 'Campaign' } },
   { method: 'delete', path: '/v1/admin/campaigns/{key}', tag: 'catalog', summary: 'Deactivate a campaign', success: { '200': 'Deactivated campaign' } },
+
+  { method: 'post', path: '/v1/admin/journeys', tag: 'journey-maps', body: createJourneySchema, summary: 'Create a journey definition', success: { '201': 'Journey' } },
+  { method: 'get', path: '/v1/admin/journeys', tag: 'journey-maps', query: listJourneysQuerySchema, summary: 'List journey definitions in placement order', success: { '200': 'Journeys' } },
+  { method: 'get', path: '/v1/admin/journeys/{key}', tag: 'journey-maps', summary: 'Read a journey definition', success: { '200': 'Journey' } },
+  { method: 'patch', path: '/v1/admin/journeys/{key}', tag: 'journey-maps', body: updateJourneySchema, summary: 'Update a journey definition; new stages replace the old ones', success: { '200': 'Journey' } },
+  { method: 'delete', path: '/v1/admin/journeys/{key}', tag: 'journey-maps', summary: 'Deactivate a journey definition', success: { '200': 'Deactivated journey' } },
+  {
+    method: 'get', path: '/v1/journeys/{key}/map', tag: 'journey-maps', query: journeyMapQuerySchema,
+    summary: 'Stage by touchpoint cells: volume, customers, valence, negative share, wait percentiles, conversion to a later stage',
+    success: { '200': 'Journey map' },
+  },
+  {
+    method: 'get', path: '/v1/journeys/{key}/pain-points', tag: 'journey-maps', query: painPointsQuerySchema,
+    summary: 'Touchpoints ranked by the conversion and churn gap between bad and good experiences, with 95% intervals',
+    success: { '200': 'Ranked touchpoints and those with too little data' },
+  },
+  {
+    method: 'get', path: '/v1/journeys/{key}/paths', tag: 'journey-maps', query: journeyPathsQuerySchema,
+    summary: 'Most common stage sequences with conversion, and a map per branch where paths fork',
+    success: { '200': 'Paths and forks' },
+  },
 ];

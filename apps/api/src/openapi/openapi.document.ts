@@ -49,7 +49,7 @@ function operation(route: RouteDoc): JsonSchema {
   if (route.path.includes('{')) {
     responses['404'] = errorResponse('The resource named in the path does not exist');
   }
-  if (route.method === 'post' && route.tag === 'catalog') {
+  if (route.method === 'post' && route.path.startsWith('/v1/admin/')) {
     responses['409'] = errorResponse('A resource with that name or key exists');
   }
   responses['500'] = errorResponse('Unexpected failure; the body carries only an error id');

@@ -18,7 +18,7 @@ export function buildFeedMessages(customerId: string, batch: ScoredBatch, now: D
       type: event.type,
       touchpoint: event.touchpoint,
       channel: event.channel,
-      journey: null,
+      journey: score?.journey ?? null,
       stage: score?.stage ?? '',
       emotion: { sentiment: score?.sentiment ?? null, valence: score?.valence ?? null, label: score?.label ?? null },
     };
@@ -27,10 +27,12 @@ export function buildFeedMessages(customerId: string, batch: ScoredBatch, now: D
   const before = currentEmotion(batch.previous, now, settings);
   const after = currentEmotion(batch.result.state, now, settings);
   if (batch.previous.stage !== batch.result.state.stage || before.label !== after.label) {
+    // The journey of the latest event in the pass that was placed on one.
+    const journey = batch.result.events.findLast((event) => event.journey !== null)?.journey ?? null;
     messages.push({
       kind: 'customer.changed',
       customerId,
-      journey: null,
+      journey,
       stage: { from: batch.previous.stage, to: batch.result.state.stage },
       emotion: { from: before.label, to: after.label, valence: after.valence },
       engagement: engagementScore(batch.result.state, now, settings),

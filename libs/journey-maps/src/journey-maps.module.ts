@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { JourneyDefinitionsModule } from '#wayline/journey-definitions';
+import { JourneyMapRepository } from './journey-map.repository.ts';
+import { JourneyMapService } from './journey-map.service.ts';
+import { JourneyPathRepository } from './journey-path.repository.ts';
+import { JourneyPathService } from './journey-path.service.ts';
+import { PainPointRepository } from './pain-point.repository.ts';
+import { PainPointService } from './pain-point.service.ts';
+
+/** Journey maps, pain points and paths. Needs the global database and logging modules. */
+@Module({
+  imports: [JourneyDefinitionsModule],
+  providers: [JourneyMapRepository, PainPointRepository, JourneyPathRepository, JourneyMapService, PainPointService, JourneyPathService],
+  exports: [JourneyMapService, PainPointService, JourneyPathService],
+})
+export class JourneyMapsModule {}
