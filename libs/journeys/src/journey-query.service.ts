@@ -48,6 +48,7 @@ export class JourneyQueryService {
         type: event.type,
         touchpoint: event.touchpoint,
         channel: event.channel,
+        journey: event.journey,
         stage: event.stage,
         text: event.text,
         rating: event.rating,
