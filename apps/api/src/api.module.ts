@@ -19,13 +19,14 @@ import { JourneyDefinitionsController } from './journeys/journey-definitions.con
 import { JourneyMapsController } from './journeys/journey-maps.controller.ts';
 import { OpenApiController } from './openapi/openapi.controller.ts';
 import { OutcomesController } from './outcomes/outcomes.controller.ts';
+import { JourneyReportsController } from './reports/journey-reports.controller.ts';
 import { ReportsController } from './reports/reports.controller.ts';
 
 /** The HTTP API: thin controllers over the domain libs. */
 @Module({
   imports: [EventsModule, JourneysModule, DecisioningModule, ExperimentsModule, CatalogModule,
     JourneyDefinitionsModule, JourneyMapsModule],
-  controllers: [HealthController, OpenApiController, EventsController, CustomersController, FeedController, OutcomesController, ReportsController, ChannelsController, OffersController, CampaignsController,
+  controllers: [HealthController, OpenApiController, EventsController, CustomersController, FeedController, OutcomesController, ReportsController, JourneyReportsController, ChannelsController, OffersController, CampaignsController,
     JourneyDefinitionsController, JourneyMapsController],
   providers: [{ provide: APP_FILTER, useClass: ExceptionToHttpFilter }],
 })

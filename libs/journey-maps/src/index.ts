@@ -7,3 +7,4 @@ export * from './pain-point.service.ts';
 export * from './path-forks.ts';
 export * from './journey-path.service.ts';
 export * from './journey-maps.module.ts';
+export * from './feedback-report.service.ts';

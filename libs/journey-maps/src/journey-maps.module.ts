@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { JourneyDefinitionsModule } from '#wayline/journey-definitions';
+import { FeedbackReportRepository } from './feedback-report.repository.ts';
+import { FeedbackReportService } from './feedback-report.service.ts';
 import { JourneyMapRepository } from './journey-map.repository.ts';
 import { JourneyMapService } from './journey-map.service.ts';
 import { JourneyPathRepository } from './journey-path.repository.ts';
@@ -10,7 +12,7 @@ import { PainPointService } from './pain-point.service.ts';
 /** Journey maps, pain points and paths. Needs the global database and logging modules. */
 @Module({
   imports: [JourneyDefinitionsModule],
-  providers: [JourneyMapRepository, PainPointRepository, JourneyPathRepository, JourneyMapService, PainPointService, JourneyPathService],
-  exports: [JourneyMapService, PainPointService, JourneyPathService],
+  providers: [FeedbackReportRepository, FeedbackReportService, JourneyMapRepository, PainPointRepository, JourneyPathRepository, JourneyMapService, PainPointService, JourneyPathService],
+  exports: [FeedbackReportService, JourneyMapService, PainPointService, JourneyPathService],
 })
 export class JourneyMapsModule {}

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PRISMA, type Prisma, type PrismaClient } from '#wayline/database';
 import type { StoredPlaceableJourney } from '#wayline/journey-definitions';
-import type { CustomerScoreState, ScorableEvent } from './scoring/index.ts';
+import { BEHAVIOUR_WINDOW_DAYS as FEEDBACK_BEHAVIOUR_WINDOW_DAYS, type CustomerScoreState, type ScorableEvent } from './scoring/index.ts';
 
 export interface UnscoredEvent extends ScorableEvent {
   id: string;
@@ -11,12 +11,21 @@ export interface UnscoredEvent extends ScorableEvent {
 
 export interface ScoredEventUpdate {
   id: string;
+  emotionSources: string[];
+  feedback: { status: string; reasons: string[] } | null;
   /** Journey the event was placed on, or null. */
   journey: string | null;
   stage: string;
   sentiment: number | null;
   valence: number | null;
   label: string | null;
+}
+
+/** An event around a rating, as the consistency check sees it. */
+export interface BehaviourEvent {
+  id: string;
+  type: string;
+  occurredAt: Date;
 }
 
 /** Scorer output for one customer's batch of unscored events. */
@@ -58,7 +67,7 @@ export class CustomerJourneyRepository {
    */
   async scoreUnscoredEvents(
     customerId: string,
-    score: (state: CustomerScoreState, events: UnscoredEvent[]) => CustomerScoringResult,
+    score: (state: CustomerScoreState, events: UnscoredEvent[], behaviour: BehaviourEvent[]) => CustomerScoringResult,
   ): Promise<ScoredBatch | null> {
     return this.prisma.$transaction(async (tx) => {
       const locked = await tx.$queryRaw<Array<CustomerRow>>`
@@ -81,11 +90,15 @@ export class CustomerJourneyRepository {
         return { previous, events, result: { state: previous, events: [] } };
       }
 
-      const result = score(previous, events);
+      const behaviour = await this.findBehaviourAroundFeedback(tx, customerId, events);
+      const result = score(previous, events, behaviour);
       await tx.$executeRaw`
         UPDATE events AS e SET
           stage = u.stage, sentiment = u.sentiment, valence = u.valence,
-          emotion_label = u.label, journey = u.journey, scored_at = now()
+          emotion_label = u.label, journey = u.journey,
+          emotion_sources = string_to_array(u.sources, ','),
+          feedback_consistency = u.consistency, consistency_reasons = u.reasons,
+          scored_at = now()
         FROM (
           SELECT * FROM unnest(
             ${result.events.map((event) => event.id)}::uuid[],
@@ -93,8 +106,11 @@ export class CustomerJourneyRepository {
             ${result.events.map((event) => event.sentiment)}::float8[],
             ${result.events.map((event) => event.valence)}::float8[],
             ${result.events.map((event) => event.label)}::text[],
-            ${result.events.map((event) => event.journey)}::text[]
-          ) AS t(id, stage, sentiment, valence, label, journey)
+            ${result.events.map((event) => event.journey)}::text[],
+            ${result.events.map((event) => event.emotionSources.join(','))}::text[],
+            ${result.events.map((event) => event.feedback?.status ?? null)}::text[],
+            ${result.events.map((event) => (event.feedback === null ? null : JSON.stringify(event.feedback.reasons)))}::jsonb[]
+          ) AS t(id, stage, sentiment, valence, label, journey, sources, consistency, reasons)
         ) AS u
         WHERE e.id = u.id`;
       const state = result.state;
@@ -113,6 +129,30 @@ export class CustomerJourneyRepository {
         },
       });
       return { previous, events, result };
+    });
+  }
+
+  /**
+   * The customer's events within {@link FEEDBACK_BEHAVIOUR_WINDOW_DAYS} of any rated event
+   * in the batch, for the feedback consistency check. No query when nothing is rated.
+   */
+  private async findBehaviourAroundFeedback(
+    tx: Prisma.TransactionClient,
+    customerId: string,
+    events: UnscoredEvent[],
+  ): Promise<BehaviourEvent[]> {
+    const rated = events.filter((event) => event.rating !== null && event.rating !== undefined);
+    if (rated.length === 0) {
+      return [];
+    }
+    const windowMs = FEEDBACK_BEHAVIOUR_WINDOW_DAYS * 86_400_000;
+    const times = rated.map((event) => event.occurredAt.getTime());
+    return tx.event.findMany({
+      where: {
+        customerId,
+        occurredAt: { gte: new Date(Math.min(...times) - windowMs), lte: new Date(Math.max(...times) + windowMs) },
+      },
+      select: { id: true, type: true, occurredAt: true },
     });
   }
 

@@ -58,7 +58,11 @@ export class JourneyQueryService {
         emotion:
           event.scoredAt === null
             ? null
-            : { sentiment: event.sentiment, valence: event.valence, label: event.emotionLabel },
+            : { sentiment: event.sentiment, valence: event.valence, label: event.emotionLabel, sources: event.emotionSources },
+        feedback:
+          event.feedbackConsistency === null
+            ? null
+            : { consistency: event.feedbackConsistency, reasons: event.consistencyReasons },
       })),
     };
   }

@@ -3,11 +3,18 @@ import type { Logger } from 'pino';
 import { ROOT_LOGGER } from '#wayline/common';
 import { APP_CONFIG, type AppConfig } from '#wayline/config';
 import { buildPlacementIndex, type JourneyPlacementIndex } from '#wayline/journey-definitions';
-import { CustomerJourneyRepository, type CustomerScoringResult, type UnscoredEvent } from './customer-journey.repository.ts';
+import {
+  CustomerJourneyRepository,
+  type BehaviourEvent,
+  type CustomerScoringResult,
+  type ScoredEventUpdate,
+  type UnscoredEvent,
+} from './customer-journey.repository.ts';
 import { buildFeedMessages } from './live-feed/feed-messages.builder.ts';
 import { LiveFeedService } from './live-feed/live-feed.service.ts';
 import {
   applyEvent,
+  assessFeedbackConsistency,
   DEFAULT_STAGE_MAP,
   lookupByEventName,
   type CustomerScoreState,
@@ -81,8 +88,8 @@ export class JourneyScoringService {
    */
   async scoreCustomer(customerId: string): Promise<number | null> {
     const placement = await this.placementIndex();
-    const batch = await this.journeys.scoreUnscoredEvents(customerId, (state, events) =>
-      this.applyEvents(state, events, placement),
+    const batch = await this.journeys.scoreUnscoredEvents(customerId, (state, events, behaviour) =>
+      this.applyEvents(state, events, placement, behaviour),
     );
     if (batch === null) {
       return null;
@@ -97,6 +104,7 @@ export class JourneyScoringService {
     initial: CustomerScoreState,
     events: UnscoredEvent[],
     placement: JourneyPlacementIndex,
+    behaviour: BehaviourEvent[],
   ): CustomerScoringResult {
     let state = initial;
     const scored: CustomerScoringResult['events'] = [];
@@ -112,6 +120,8 @@ export class JourneyScoringService {
       state = applied.state;
       scored.push({
         id: event.id,
+        emotionSources: applied.eventScore.sources,
+        feedback: this.assessFeedback(event, behaviour),
         journey: placed.journey,
         stage: applied.eventScore.stage,
         sentiment: applied.eventScore.sentiment,
@@ -120,6 +130,22 @@ export class JourneyScoringService {
       });
     }
     return { state, events: scored };
+  }
+
+  /**
+   * Compares a rated event's rating with its text and with the customer's behaviour
+   * around it (other events within the window). Null for events without a rating.
+   * NOTE: behaviour that arrives after this event is scored does not re-assess it.
+   */
+  private assessFeedback(event: UnscoredEvent, behaviour: BehaviourEvent[]): ScoredEventUpdate['feedback'] {
+    if (event.rating === null || event.rating === undefined) {
+      return null;
+    }
+    const assessment = assessFeedbackConsistency(
+      { rating: event.rating, text: event.text ?? null },
+      { behaviour: behaviour.filter((other) => other.id !== event.id), feedbackAt: event.occurredAt },
+    );
+    return { status: assessment.status, reasons: assessment.reasons };
   }
 
   /**

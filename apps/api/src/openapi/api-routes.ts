@@ -15,7 +15,7 @@ import { eventBatchSchema, eventInputSchema } from '#wayline/events';
 import { outcomeInputSchema, upliftQuerySchema } from '#wayline/experiments';
 import { feedQuerySchema, journeyQuerySchema } from '#wayline/journeys';
 import { createJourneySchema, listJourneysQuerySchema, updateJourneySchema } from '#wayline/journey-definitions';
-import { journeyMapQuerySchema, journeyPathsQuerySchema, painPointsQuerySchema } from '#wayline/journey-maps';
+import { feedbackConsistencyQuerySchema, journeyMapQuerySchema, journeyPathsQuerySchema, painPointsQuerySchema } from '#wayline/journey-maps';
 
 /** One documented operation. Paths use OpenAPI's `{param}` syntax. */
 export interface RouteDoc {
@@ -63,6 +63,16 @@ export const API_ROUTES: RouteDoc[] = [
     method: 'post', path: '/v1/outcomes', tag: 'experiments', body: outcomeInputSchema,
     summary: 'Record a click, visit or conversion for a decision, or for a customer in a campaign',
     success: { '201': 'Recorded (or found, for a repeated idempotency key)' },
+  },
+  {
+    method: 'get', path: '/v1/reports/feedback-consistency', tag: 'journeys', query: feedbackConsistencyQuerySchema,
+    summary: 'Share of rated feedback that agrees with its text and behaviour, per customer, touchpoint or journey',
+    success: { '200': 'Consistency per group' },
+  },
+  {
+    method: 'get', path: '/v1/reports/emotion-sources', tag: 'journeys',
+    summary: 'Share of customers whose emotion comes from text, ratings, waits and behaviour',
+    success: { '200': 'Shares of customers' },
   },
   {
     method: 'get', path: '/v1/reports/uplift', tag: 'experiments', query: upliftQuerySchema,

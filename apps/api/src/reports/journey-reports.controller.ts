@@ -1,0 +1,17 @@
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { FeedbackReportService } from '#wayline/journey-maps';
+
+@Controller('v1/reports')
+export class JourneyReportsController {
+  constructor(@Inject(FeedbackReportService) private readonly feedback: FeedbackReportService) {}
+
+  @Get('feedback-consistency')
+  consistency(@Query() query: unknown) {
+    return this.feedback.consistency(query);
+  }
+
+  @Get('emotion-sources')
+  emotionSources() {
+    return this.feedback.emotionSources();
+  }
+}
