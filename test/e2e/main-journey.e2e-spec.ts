@@ -68,6 +68,15 @@ describe('main journey', () => {
     expect(journey.scores.engagement).toBeLessThanOrEqual(100);
     expect(journey.scores.stage).toBe('purchase');
     expect(journey.scores.eventCount).toBe(3);
+    const breakdown = journey.scores.engagementBreakdown;
+    expect(Object.keys(breakdown.components).sort()).toEqual(['depth', 'frequency', 'monetary', 'recencyDays']);
+    expect(breakdown.components.monetary).toBeGreaterThan(0);
+    const { frequency, monetary, depth } = breakdown.contributions;
+    expect(frequency + monetary + depth).toBeCloseTo(breakdown.activity, 10);
+    expect(journey.scores.engagement).toBeCloseTo(100 * (1 - Math.exp(-breakdown.activity / 10)), 10);
+    expect(journey.scores.stages.purchase.engagement).toBeGreaterThan(0);
+    expect(journey.scores.stages.purchase.components.monetary).toBeGreaterThan(0);
+    expect(typeof journey.scores.emotion.trend).toBe('number');
     expect(journey.timeline).toHaveLength(3);
     const [purchase, call] = journey.timeline;
     expect(call.emotion.valence).toBeLessThan(0);

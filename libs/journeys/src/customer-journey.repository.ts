@@ -1,7 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PRISMA, type Prisma, type PrismaClient } from '#wayline/database';
 import type { StoredPlaceableJourney } from '#wayline/journey-definitions';
-import { BEHAVIOUR_WINDOW_DAYS as FEEDBACK_BEHAVIOUR_WINDOW_DAYS, type CustomerScoreState, type ScorableEvent } from './scoring/index.ts';
+import {
+  BEHAVIOUR_WINDOW_DAYS as FEEDBACK_BEHAVIOUR_WINDOW_DAYS,
+  parseScoringState,
+  serializeScoringState,
+  type CustomerScoreState,
+  type ScorableEvent,
+} from './scoring/index.ts';
 
 export interface UnscoredEvent extends ScorableEvent {
   id: string;
@@ -71,7 +77,8 @@ export class CustomerJourneyRepository {
   ): Promise<ScoredBatch | null> {
     return this.prisma.$transaction(async (tx) => {
       const locked = await tx.$queryRaw<Array<CustomerRow>>`
-        SELECT activity, activity_at, valence, valence_weight, emotion_at, stage, stage_at, event_count, last_event_at
+        SELECT activity, activity_at, valence, valence_weight, emotion_at, stage, stage_at, event_count, last_event_at,
+          scoring_state
         FROM customers WHERE id = ${customerId} FOR UPDATE SKIP LOCKED`;
       const row = locked[0];
       if (row === undefined) {
@@ -126,6 +133,7 @@ export class CustomerJourneyRepository {
           stageAt: state.stageAt ?? null,
           eventCount: state.eventCount,
           lastEventAt: state.lastEventAt,
+          scoringState: serializeScoringState(state) as Prisma.InputJsonObject,
         },
       });
       return { previous, events, result };
@@ -174,8 +182,14 @@ export class CustomerJourneyRepository {
       ON CONFLICT (id) DO NOTHING`;
   }
 
+  /** Loads a customer with its score state, the `scoring_state` JSON parsed; null when unknown. */
   async findCustomer(customerId: string) {
-    return this.prisma.customer.findUnique({ where: { id: customerId } });
+    const customer = await this.prisma.customer.findUnique({ where: { id: customerId } });
+    if (customer === null) {
+      return null;
+    }
+    const { scoringState, ...columns } = customer;
+    return { ...columns, ...parseScoringState(scoringState) };
   }
 
   async countUnscoredEvents(customerId: string): Promise<number> {
@@ -201,6 +215,7 @@ interface CustomerRow {
   stage_at: Date | null;
   event_count: number;
   last_event_at: Date | null;
+  scoring_state: unknown;
 }
 
 function toState(row: CustomerRow): CustomerScoreState {
@@ -214,5 +229,6 @@ function toState(row: CustomerRow): CustomerScoreState {
     stageAt: row.stage_at,
     eventCount: Number(row.event_count),
     lastEventAt: row.last_event_at,
+    ...parseScoringState(row.scoring_state),
   };
 }

@@ -3,7 +3,14 @@ import { customerIdSchema, NotFoundError, parseInput } from '#wayline/common';
 import { z } from 'zod';
 import { CustomerJourneyRepository } from './customer-journey.repository.ts';
 import { JourneyScoringService } from './journey-scoring.service.ts';
-import { currentEmotion, engagementScore, type CustomerScoreState } from './scoring/index.ts';
+import {
+  currentEmotion,
+  engagementBreakdown,
+  stageEngagementBreakdowns,
+  type CurrentEmotion,
+  type CustomerScoreState,
+  type EngagementBreakdown,
+} from './scoring/index.ts';
 
 export const journeyQuerySchema = z.strictObject({
   limit: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000').default(100),
@@ -11,8 +18,13 @@ export const journeyQuerySchema = z.strictObject({
 
 /** Current scores, decayed to `now`, as the decision engine and the journey endpoint see them. */
 export interface CustomerScores {
+  /** Equal to `engagementBreakdown.score`. */
   engagement: number;
-  emotion: { valence: number | null; label: string | null; confidence: number };
+  /** The components behind `engagement` and what each adds to the activity. */
+  engagementBreakdown: Omit<EngagementBreakdown, 'score'>;
+  /** Engagement score and components per stage, from the events of each stage. */
+  stages: Record<string, { engagement: number } & Omit<EngagementBreakdown, 'score'>>;
+  emotion: CurrentEmotion;
   stage: string | null;
   eventCount: number;
   lastEventAt: Date | null;
@@ -84,8 +96,22 @@ export class JourneyQueryService {
   scoresOf(customer: CustomerScoreState, now: Date): CustomerScores {
     const settings = this.scoring.scoringSettings;
     const emotion = currentEmotion(customer, now, settings);
+    const { score, ...breakdown } = engagementBreakdown(customer, now, settings);
+    const stages: CustomerScores['stages'] = {};
+    for (const [stage, { score: stageScore, ...stageBreakdown }] of Object.entries(
+      stageEngagementBreakdowns(customer, now, settings),
+    )) {
+      Object.defineProperty(stages, stage, {
+        value: { engagement: stageScore, ...stageBreakdown },
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
     return {
-      engagement: engagementScore(customer, now, settings),
+      engagement: score,
+      engagementBreakdown: breakdown,
+      stages,
       emotion,
       stage: customer.stage,
       eventCount: customer.eventCount,

@@ -249,6 +249,7 @@ describe('currentEmotion', () => {
       valence: null,
       label: null,
       confidence: 0,
+      trend: null,
     });
   });
 
@@ -259,7 +260,12 @@ describe('currentEmotion', () => {
 
   it('gives one fresh rating confidence 0.5', () => {
     const state = applyAll([buildEvent({ rating: 2 })]);
-    expect(currentEmotion(state, start, settings)).toEqual({ valence: -0.5, label: 'frustrated', confidence: 0.5 });
+    expect(currentEmotion(state, start, settings)).toEqual({
+      valence: -0.5,
+      label: 'frustrated',
+      confidence: 0.5,
+      trend: 0,
+    });
   });
 
   it('lowers confidence but not valence with time', () => {

@@ -1,6 +1,14 @@
 import { assertValidDate, decayFactor } from './decay.ts';
 import { labelForValence, type EmotionLabel } from './emotion-label.ts';
-import { eventActivityWeight } from './engagement.ts';
+import {
+  addEventToComponents,
+  breakdownOfComponents,
+  createEmptyEngagementComponents,
+  engagementComponentsOf,
+  eventActivityWeight,
+  type EngagementBreakdown,
+  type EngagementComponentsState,
+} from './engagement.ts';
 import { RATING_WEIGHT, scoreEventEmotion, type EmotionSource } from './event-emotion.ts';
 import { DEFAULT_FALLBACK_STAGE, mapStage } from './journey-stage.ts';
 import type { ScorableEvent } from './scorable-event.ts';
@@ -26,7 +34,29 @@ export interface CustomerScoreState {
   stageAt?: Date | null;
   eventCount: number;
   lastEventAt: Date | null;
+  /**
+   * Decayed engagement components. Optional so that states stored before them still load;
+   * see engagementComponentsOf for the default.
+   */
+  engagement?: EngagementComponentsState;
+  /** Engagement components per stage, keyed by the stage of each event. */
+  stages?: Record<string, EngagementComponentsState>;
+  /**
+   * The same evidence as `valence`, decayed TREND_HALF_LIFE_FACTOR times slower. When
+   * missing, it starts from the fast valence, so the trend starts at 0.
+   */
+  slowEmotion?: SlowEmotionState;
 }
+
+/** Slow decayed valence behind the emotion trend; `atMs` is epoch milliseconds. */
+export interface SlowEmotionState {
+  valence: number;
+  weight: number;
+  atMs: number | null;
+}
+
+/** The slow valence behind the trend decays this many times slower than the emotion. */
+export const TREND_HALF_LIFE_FACTOR = 4;
 
 /** Scores of one event, as applyEvent computed them. */
 export interface EventScore {
@@ -53,6 +83,11 @@ export interface CurrentEmotion {
   label: EmotionLabel | null;
   /** 0..1, growing with the evidence that is left after decay. */
   confidence: number;
+  /**
+   * Fast valence minus slow valence (half-life TREND_HALF_LIFE_FACTOR times longer), in -2..2.
+   * Positive means the mood is improving. Null when there has never been evidence.
+   */
+  trend: number | null;
 }
 
 /** Returns the state of a customer without events. */
@@ -67,6 +102,9 @@ export function createInitialScoreState(): CustomerScoreState {
     stageAt: null,
     eventCount: 0,
     lastEventAt: null,
+    engagement: createEmptyEngagementComponents(),
+    stages: {},
+    slowEmotion: { valence: 0, weight: 0, atMs: null },
   };
 }
 
@@ -160,6 +198,28 @@ export function applyEvent(
     settings.emotionHalfLifeDays,
   );
 
+  const slow = addEvidence(
+    slowEmotionOf(state),
+    emotion.valence,
+    emotion.weight,
+    eventAt,
+    settings.emotionHalfLifeDays * TREND_HALF_LIFE_FACTOR,
+  );
+  const eventStage = mappedStage ?? state.stage ?? DEFAULT_FALLBACK_STAGE;
+  const previousStages = state.stages ?? {};
+  // Object.fromEntries defines own properties, so a stage named __proto__ stays data.
+  const stages: Record<string, EngagementComponentsState> = Object.fromEntries([
+    ...Object.entries(previousStages).filter(([stage]) => stage !== eventStage),
+    [
+      eventStage,
+      addEventToComponents(
+        Object.hasOwn(previousStages, eventStage) ? previousStages[eventStage]! : createEmptyEngagementComponents(),
+        event,
+        settings.engagementHalfLifeDays,
+      ),
+    ],
+  ]);
+
   const next: CustomerScoreState = {
     activity: activity.amount,
     activityAt: activity.at,
@@ -170,6 +230,9 @@ export function applyEvent(
     stageAt: setsStage ? eventAt : stageAt,
     eventCount: state.eventCount + 1,
     lastEventAt: isLatest ? eventAt : state.lastEventAt,
+    engagement: addEventToComponents(engagementComponentsOf(state), event, settings.engagementHalfLifeDays),
+    stages,
+    slowEmotion: { valence: slow.valence, weight: slow.weight, atMs: slow.at?.getTime() ?? null },
   };
 
   return {
@@ -178,7 +241,7 @@ export function applyEvent(
       sentiment: emotion.sentiment,
       valence: emotion.valence,
       label: emotion.label,
-      stage: mappedStage ?? state.stage ?? DEFAULT_FALLBACK_STAGE,
+      stage: eventStage,
       weight: emotion.weight,
       activityWeight,
       sources: emotion.sources,
@@ -198,7 +261,7 @@ export function currentEmotion(state: CustomerScoreState, now: Date, settings: S
   assertValidDate(now, 'now');
 
   if (state.emotionAt === null || state.valenceWeight === 0) {
-    return { valence: null, label: null, confidence: 0 };
+    return { valence: null, label: null, confidence: 0, trend: null };
   }
 
   const elapsedMilliseconds = now.getTime() - state.emotionAt.getTime();
@@ -207,7 +270,32 @@ export function currentEmotion(state: CustomerScoreState, now: Date, settings: S
     valence: state.valence,
     label: labelForValence(state.valence),
     confidence: weight / (weight + RATING_WEIGHT),
+    trend: state.valence - slowEmotionOf(state).valence,
   };
+}
+
+/** Returns the slow evidence behind the trend, or the fast evidence for a state stored without it. */
+function slowEmotionOf(state: CustomerScoreState): Evidence {
+  const slow = state.slowEmotion;
+  if (slow === undefined) {
+    return { valence: state.valence, weight: state.valenceWeight, at: state.emotionAt };
+  }
+  return { valence: slow.valence, weight: slow.weight, at: slow.atMs === null ? null : new Date(slow.atMs) };
+}
+
+/** Engagement breakdown per stage at `now`, from the per-stage components. */
+export function stageEngagementBreakdowns(
+  state: CustomerScoreState,
+  now: Date,
+  settings: ScoringSettings,
+): Record<string, EngagementBreakdown> {
+  assertValidScoringSettings(settings);
+  assertValidDate(now, 'now');
+  const result: Record<string, EngagementBreakdown> = {};
+  for (const [stage, components] of Object.entries(state.stages ?? {})) {
+    result[stage] = breakdownOfComponents(components, null, now, settings);
+  }
+  return result;
 }
 
 interface DecayedAmount {

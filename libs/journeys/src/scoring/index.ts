@@ -9,3 +9,4 @@ export * from './engagement.ts';
 export * from './journey-stage.ts';
 export * from './customer-state.ts';
 export * from './feedback-consistency.ts';
+export * from './scoring-state-json.ts';

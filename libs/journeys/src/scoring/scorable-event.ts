@@ -4,7 +4,7 @@ export interface ScorableEvent {
   type: string;
   /** Journey step at which the interaction happened, such as `price_check` or `support_ticket`. */
   touchpoint: string;
-  /** Medium such as `phone`, `web` or `app`. The scoring math does not use it yet. */
+  /** Medium such as `phone`, `web` or `app`. It counts towards engagement depth only. */
   channel: string;
   occurredAt: Date;
   /** Message or call transcript from the customer, scored with VADER. */
