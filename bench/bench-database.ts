@@ -4,7 +4,7 @@ import pg from 'pg';
 /** A database the benchmark created for itself on the PostgreSQL server of DATABASE_URL. */
 export interface BenchDatabase {
   name: string;
-  /** Connection string of the new database; the server and credentials are those of DATABASE_URL. */
+  /** Connection string of the new database, on the server and with the credentials of DATABASE_URL. */
   url: string;
   /** Drops the database, closing any connection still open to it. */
   drop(): Promise<void>;

@@ -46,7 +46,21 @@ export function summarizeCpuProfile(file: string, topCount = 15): CpuProfileSumm
     }
   }
 
-  const categoryOf = new Map(profile.nodes.map((node) => [node.id, categorize(node.callFrame)]));
+  const ownCategoryOf = new Map(profile.nodes.map((node) => [node.id, categorize(node.callFrame)]));
+  const categoryOf = new Map(ownCategoryOf);
+  // Frames of a WebAssembly module are credited to the package whose JavaScript called
+  // into it, through any builtins in between, such as PGlite for its Postgres build.
+  for (const node of profile.nodes) {
+    if (ownCategoryOf.get(node.id) !== WEB_ASSEMBLY) {
+      continue;
+    }
+    let caller = parentOf.get(node.id);
+    while (caller !== undefined && [WEB_ASSEMBLY, V8_BUILTINS].includes(ownCategoryOf.get(caller)!)) {
+      caller = parentOf.get(caller);
+    }
+    const callerCategory = caller === undefined ? undefined : ownCategoryOf.get(caller);
+    categoryOf.set(node.id, callerCategory === undefined ? WEB_ASSEMBLY : `${callerCategory} (WebAssembly)`);
+  }
   const selfByCategory = new Map<string, number>();
   const totalByCategory = new Map<string, number>();
   const selfByFunction = new Map<string, number>();
@@ -84,6 +98,9 @@ export function summarizeCpuProfile(file: string, topCount = 15): CpuProfileSumm
   };
 }
 
+const WEB_ASSEMBLY = 'WebAssembly';
+const V8_BUILTINS = 'V8 builtins';
+
 function increment(counts: Map<string, number>, key: string): void {
   counts.set(key, (counts.get(key) ?? 0) + 1);
 }
@@ -101,10 +118,10 @@ function categorize(frame: CpuProfile['nodes'][number]['callFrame']): string {
   }
   const { url } = frame;
   if (url === '') {
-    return 'V8 builtins';
+    return V8_BUILTINS;
   }
   if (url.startsWith('wasm://')) {
-    return 'WebAssembly';
+    return WEB_ASSEMBLY;
   }
   if (url.startsWith('node:')) {
     return 'node internals';

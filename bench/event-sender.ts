@@ -12,7 +12,7 @@ export interface SendResult {
   accepted: number;
   duplicates: number;
   elapsedMs: number;
-  /** Time of one `POST /v1/events` request, from send to answer. */
+  /** Time of one `POST /v1/events` request, from sending it to the end of the response. */
   batchLatency: LatencySummary;
   /** True when the deadline stopped the run before every batch was sent. */
   timedOut: boolean;
@@ -20,8 +20,8 @@ export interface SendResult {
 
 /**
  * Sends the batches through `POST /v1/events` over `concurrency` connections, each taking
- * the next batch as soon as its previous one is answered. A rejected batch is counted
- * and the run goes on, so one bad answer does not hide the figures of the rest.
+ * the next batch as soon as the response to its previous one arrives. A rejected batch
+ * is counted and the run goes on, so one failed request does not hide the figures of the rest.
  */
 export async function sendEventBatches(
   client: LocalHttpClient,
@@ -56,9 +56,9 @@ export async function sendEventBatches(
         const response = await client.post('/v1/events', body);
         latenciesMs.push(performance.now() - sentMs);
         if (response.status === 202) {
-          const answer = JSON.parse(response.body) as { accepted: number; duplicates: number };
-          result.accepted += answer.accepted;
-          result.duplicates += answer.duplicates;
+          const ingestion = JSON.parse(response.body) as { accepted: number; duplicates: number };
+          result.accepted += ingestion.accepted;
+          result.duplicates += ingestion.duplicates;
         } else {
           result.failedBatches += 1;
           result.firstError ??= `POST /v1/events returned ${response.status}: ${response.body.slice(0, 300)}`;

@@ -39,7 +39,7 @@ export interface ClosedLoopOptions {
 
 export interface FixedRateOptions extends Omit<ClosedLoopOptions, 'concurrency'> {
   ratePerSecond: number;
-  /** Requests in flight at most; a due request waits for a free slot, and its wait counts as latency. */
+  /** Maximum requests in flight. A due request waits for a free slot, and the wait counts as latency. */
   maxInFlight: number;
 }
 
@@ -52,7 +52,7 @@ export interface FixedRateResult extends LoadResult {
   startLag: LatencySummary;
 }
 
-/** Records what a run measured; latency is taken from each request's intended start. */
+/** Records the requests of one run. Latency counts from each request's intended start. */
 class LoadRecorder {
   readonly startedAtMs: number[] = [];
   readonly latenciesMs: number[] = [];
@@ -155,10 +155,11 @@ export async function runFixedRate(client: LocalHttpClient, options: FixedRateOp
 
   for (let index = 0; index < total; index += 1) {
     const scheduledMs = startMs + index * intervalMs;
-    const waitMs = scheduledMs - performance.now();
-    // Never early: a timer fires after its delay, so a request starts at or after its time.
-    if (waitMs > 0) {
-      await sleep(waitMs);
+    // Timers count whole milliseconds on a clock cached per event-loop turn, so one can
+    // fire a fraction of a millisecond early. Waiting again keeps every start at or after
+    // its scheduled time, and each pass waits at least 1 ms, so the loop ends.
+    for (let waitMs = scheduledMs - performance.now(); waitMs > 0; waitMs = scheduledMs - performance.now()) {
+      await sleep(Math.ceil(waitMs));
     }
     while (inFlight.size >= options.maxInFlight) {
       await Promise.race(inFlight);

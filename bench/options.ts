@@ -1,9 +1,10 @@
 import { isAbsolute, resolve } from 'node:path';
+import type { EventOrder } from './synthetic-events.ts';
 
 export const SCENARIO_NAMES = ['ingestion', 'next-best-offer'] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
-/** Settings of one benchmark run; each has a flag and a `BENCH_*` environment variable. */
+/** Settings of one benchmark run. Each has a flag and a `BENCH_*` environment variable. */
 export interface BenchOptions {
   /** Customers of the ingestion scenario. */
   customers: number;
@@ -12,6 +13,8 @@ export interface BenchOptions {
   batchSize: number;
   /** Concurrent connections that send event batches. */
   ingestionConcurrency: number;
+  /** How the ingestion scenario cuts events into batches. */
+  eventOrder: EventOrder;
   /** Concurrent connections of the closed-loop latency runs. */
   concurrency: number;
   /** Length of each measured latency run, in seconds. */
@@ -39,14 +42,15 @@ interface OptionSpec {
 }
 
 const OPTION_SPECS: Record<keyof BenchOptions, OptionSpec> = {
-  customers: { flag: 'customers', env: 'BENCH_CUSTOMERS', defaultValue: '2000', help: 'customers whose events the ingestion scenario sends' },
+  customers: { flag: 'customers', env: 'BENCH_CUSTOMERS', defaultValue: '1000', help: 'customers whose events the ingestion scenario sends' },
   eventsPerCustomer: { flag: 'events-per-customer', env: 'BENCH_EVENTS_PER_CUSTOMER', defaultValue: '10', help: 'events per customer in the ingestion scenario' },
   batchSize: { flag: 'batch-size', env: 'BENCH_BATCH_SIZE', defaultValue: '500', help: 'events per POST /v1/events request, 1 to 1000' },
   ingestionConcurrency: { flag: 'ingestion-concurrency', env: 'BENCH_INGESTION_CONCURRENCY', defaultValue: '4', help: 'concurrent connections that send event batches' },
+  eventOrder: { flag: 'event-order', env: 'BENCH_EVENT_ORDER', defaultValue: 'time', help: "'time': batches mix many customers, as a live stream; 'customer': each customer's events together, as a backfill" },
   concurrency: { flag: 'concurrency', env: 'BENCH_CONCURRENCY', defaultValue: '8', help: 'concurrent connections of the closed-loop latency runs' },
   durationSeconds: { flag: 'duration-seconds', env: 'BENCH_DURATION_SECONDS', defaultValue: '10', help: 'length of each measured latency run, in seconds' },
   maxRequests: { flag: 'max-requests', env: 'BENCH_MAX_REQUESTS', defaultValue: '200000', help: 'upper bound on the requests of each latency run' },
-  offerCustomers: { flag: 'offer-customers', env: 'BENCH_OFFER_CUSTOMERS', defaultValue: '500', help: 'customers the next-best-offer scenario decides for' },
+  offerCustomers: { flag: 'offer-customers', env: 'BENCH_OFFER_CUSTOMERS', defaultValue: '300', help: 'customers the next-best-offer scenario decides for' },
   timeoutSeconds: { flag: 'timeout-seconds', env: 'BENCH_TIMEOUT_SECONDS', defaultValue: '120', help: 'longest wait for a process to start or for scoring to finish, in seconds' },
   scenarios: { flag: 'scenarios', env: 'BENCH_SCENARIOS', defaultValue: SCENARIO_NAMES.join(','), help: `comma-separated list of ${SCENARIO_NAMES.join(', ')}` },
   cpuProfile: { flag: 'cpu-profile', env: 'BENCH_CPU_PROFILE', defaultValue: 'false', help: 'write a V8 CPU profile of each Wayline process (flag without value, or true/false)' },
@@ -136,6 +140,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv, projectRoot
     eventsPerCustomer: integer('eventsPerCustomer', 1, 10_000),
     batchSize: integer('batchSize', 1, 1000),
     ingestionConcurrency: integer('ingestionConcurrency', 1, 256),
+    eventOrder: parseEventOrder(raw.get('eventOrder')!, problems),
     concurrency: integer('concurrency', 1, 1024),
     durationSeconds: integer('durationSeconds', 1, 3600),
     maxRequests: integer('maxRequests', 1, 100_000_000),
@@ -169,6 +174,14 @@ function parseScenarios(text: string, problems: string[]): ScenarioName[] {
   }
   // Runs keep the fixed order, whatever order the list has.
   return SCENARIO_NAMES.filter((name) => names.includes(name));
+}
+
+function parseEventOrder(text: string, problems: string[]): EventOrder {
+  if (text === 'time' || text === 'customer') {
+    return text;
+  }
+  problems.push(`--event-order must be time or customer, not '${text}'`);
+  return 'time';
 }
 
 function parseBoolean(text: string, problems: string[]): boolean {

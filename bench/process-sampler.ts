@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { subtractCounters, type DatabaseActivity, type DatabaseActivityReader, type DatabaseCounters } from './database-activity.ts';
 
 /** Memory and CPU of one process over one phase of the run. */
 export interface ProcessUsage {
@@ -23,10 +25,20 @@ export interface PhaseUsage {
   /** The load generator's own CPU over the phase, in percent of one core. */
   benchCpuPercentOfOneCore: number;
   /**
-   * CPU of every process of the machine named `postgres` or `redis-server`, in percent of one
-   * core, whichever client caused it. Backends that exit during the phase are missed.
+   * CPU of the servers, in percent of one core, on the servers run only: `postgres (benchmark
+   * database)` for the backends connected to the benchmark's database, `postgres
+   * (background)` for the postmaster, WAL writer, checkpointer and autovacuum, which also
+   * work for other databases, and `redis-server (all)`, whichever client caused it.
+   * Backends that exit during the phase are missed.
    */
   serverCpuPercentOfOneCore: Record<string, number> | null;
+  /**
+   * Machine CPU that none of the above used, in percent of one core: other programs,
+   * the kernel, or postgres backends that exited. High values mean the figures are skewed.
+   */
+  otherCpuPercentOfOneCore: number | null;
+  /** Work of the benchmark's PostgreSQL database in the phase, or null on the embedded stores. */
+  database: DatabaseActivity | null;
 }
 
 interface TrackedProcess {
@@ -42,10 +54,16 @@ interface OpenPhase {
   startMs: number;
   machine: { busy: number; total: number } | null;
   benchCpu: NodeJS.CpuUsage;
-  serverTicks: Map<string, number> | null;
+  serverTicks: Map<number, ServerProcessTicks> | null;
+  databaseCounters: DatabaseCounters | null;
 }
 
-const SERVER_PROCESS_NAMES = ['postgres', 'redis-server'];
+interface ServerProcessTicks {
+  group: string;
+  ticks: number;
+}
+
+const POSTGRES_BACKGROUND_TITLE = /: (checkpointer|background writer|walwriter|autovacuum|logical replication|archiver|stats collector)/;
 
 /**
  * Samples VmRSS of the Wayline processes from /proc/PID/status every `intervalMs`, and
@@ -57,17 +75,22 @@ export class ProcessSampler {
   private readonly clockTicksPerSecond = readClockTicksPerSecond();
   private timer: NodeJS.Timeout | undefined;
   private phase: OpenPhase | undefined;
+  private databaseReader: DatabaseActivityReader | null = null;
   /** Highest VmRSS of each process over the whole run, in KiB. */
   readonly runPeakRssKiB = new Map<string, number>();
 
   constructor(
     private readonly intervalMs = 250,
-    private readonly measureServers = false,
   ) {}
 
   track(name: string, pid: number): void {
     this.tracked.push({ name, pid, peakRssKiB: null, lastRssKiB: null, phaseStartTicks: readCpuTicks(pid) });
     this.sample();
+  }
+
+  /** Adds the database's work, and the CPU of the PostgreSQL and Redis processes, to every later phase. */
+  attachDatabase(reader: DatabaseActivityReader): void {
+    this.databaseReader = reader;
   }
 
   start(): void {
@@ -80,7 +103,8 @@ export class ProcessSampler {
     this.timer = undefined;
   }
 
-  beginPhase(name: string): void {
+  async beginPhase(name: string): Promise<void> {
+    const databaseCounters = this.databaseReader === null ? null : await this.databaseReader.read();
     this.sample();
     for (const tracked of this.tracked) {
       tracked.peakRssKiB = tracked.lastRssKiB;
@@ -91,11 +115,12 @@ export class ProcessSampler {
       startMs: Date.now(),
       machine: readMachineTicks(),
       benchCpu: process.cpuUsage(),
-      serverTicks: this.measureServers ? readServerTicks() : null,
+      serverTicks: this.databaseReader === null ? null : readServerTicks(this.databaseReader.databaseName),
+      databaseCounters,
     };
   }
 
-  endPhase(): PhaseUsage {
+  async endPhase(): Promise<PhaseUsage> {
     const phase = this.phase;
     if (phase === undefined) {
       throw new Error('endPhase() was called without beginPhase()');
@@ -127,18 +152,29 @@ export class ProcessSampler {
     const bench = process.cpuUsage(phase.benchCpu);
 
     let serverCpuPercentOfOneCore: Record<string, number> | null = null;
-    if (phase.serverTicks !== null) {
-      const endTicks = readServerTicks();
-      serverCpuPercentOfOneCore = {};
-      for (const name of SERVER_PROCESS_NAMES) {
-        let ticks = 0;
-        for (const [key, value] of endTicks) {
-          if (key.startsWith(`${name}/`)) {
-            ticks += value - (phase.serverTicks.get(key) ?? 0);
-          }
-        }
-        serverCpuPercentOfOneCore[name] = toPercent(ticks / this.clockTicksPerSecond);
+    if (phase.serverTicks !== null && this.databaseReader !== null) {
+      const ticksByGroup = new Map<string, number>();
+      for (const [pid, end] of readServerTicks(this.databaseReader.databaseName)) {
+        const spent = end.ticks - (phase.serverTicks.get(pid)?.ticks ?? 0);
+        ticksByGroup.set(end.group, (ticksByGroup.get(end.group) ?? 0) + spent);
       }
+      serverCpuPercentOfOneCore = Object.fromEntries(
+        [...ticksByGroup].map(([group, ticks]) => [group, toPercent(ticks / this.clockTicksPerSecond)]),
+      );
+    }
+
+    const benchCpuPercentOfOneCore = toPercent((bench.user + bench.system) / 1e6);
+    const database =
+      this.databaseReader === null || phase.databaseCounters === null
+        ? null
+        : subtractCounters(await this.databaseReader.read(), phase.databaseCounters);
+    let otherCpuPercentOfOneCore: number | null = null;
+    if (machineCpuPercent !== null) {
+      const accounted =
+        processes.reduce((sum, usage) => sum + (usage.cpuPercentOfOneCore ?? 0), 0) +
+        benchCpuPercentOfOneCore +
+        Object.values(serverCpuPercentOfOneCore ?? {}).reduce((sum, percent) => sum + percent, 0);
+      otherCpuPercentOfOneCore = Math.max(0, machineCpuPercent * cpus().length - accounted);
     }
 
     return {
@@ -146,8 +182,10 @@ export class ProcessSampler {
       wallSeconds,
       processes,
       machineCpuPercent,
-      benchCpuPercentOfOneCore: toPercent((bench.user + bench.system) / 1e6),
+      benchCpuPercentOfOneCore,
       serverCpuPercentOfOneCore,
+      otherCpuPercentOfOneCore,
+      database,
     };
   }
 
@@ -162,6 +200,17 @@ export class ProcessSampler {
       this.runPeakRssKiB.set(tracked.name, Math.max(this.runPeakRssKiB.get(tracked.name) ?? 0, rssKiB));
     }
   }
+}
+
+/** Measures the busy share of all cores over the next `durationMs`, in percent, or null when /proc/stat cannot be read. */
+export async function measureMachineBusyPercent(durationMs: number): Promise<number | null> {
+  const start = readMachineTicks();
+  await new Promise((resolve) => setTimeout(resolve, durationMs));
+  const end = readMachineTicks();
+  if (start === null || end === null || end.total === start.total) {
+    return null;
+  }
+  return (100 * (end.busy - start.busy)) / (end.total - start.total);
 }
 
 function toMiB(kib: number | null): number | null {
@@ -202,43 +251,56 @@ function readMachineTicks(): { busy: number; total: number } | null {
   if (line === undefined) {
     return null;
   }
-  // user nice system idle iowait irq softirq steal; guest time is already inside user.
+  // The fields are user, nice, system, idle, iowait, irq, softirq and steal. Guest time is already inside user.
   const values = line.trim().split(/\s+/).slice(1, 9).map(Number);
   const total = values.reduce((sum, value) => sum + value, 0);
   const idle = values[3]! + values[4]!;
   return { busy: total - idle, total };
 }
 
-/** CPU ticks of every postgres and redis-server process, keyed by `name/pid`. */
-function readServerTicks(): Map<string, number> {
-  const ticks = new Map<string, number>();
+/**
+ * CPU ticks of the PostgreSQL processes that work for `databaseName` or for every
+ * database, and of redis-server, keyed by pid. PostgreSQL puts the database name in a
+ * backend's process title, such as `postgres: 15/main: postgres wayline_bench_1a2b 127.0.0.1(5432) idle`.
+ */
+function readServerTicks(databaseName: string): Map<number, ServerProcessTicks> {
+  const result = new Map<number, ServerProcessTicks>();
   let entries: string[];
   try {
     entries = readdirSync('/proc');
   } catch {
-    return ticks;
+    return result;
   }
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) {
       continue;
     }
+    const pid = Number(entry);
     const name = readText(`/proc/${entry}/comm`)?.trim();
-    if (name === undefined || !SERVER_PROCESS_NAMES.includes(name)) {
-      continue;
+    let group: string | null = null;
+    if (name === 'redis-server') {
+      group = 'redis-server (all)';
+    } else if (name === 'postgres') {
+      const title = (readText(`/proc/${entry}/cmdline`) ?? '').replaceAll('\0', ' ');
+      if (title.includes(` ${databaseName} `)) {
+        group = 'postgres (benchmark database)';
+      } else if (!title.startsWith('postgres:') || POSTGRES_BACKGROUND_TITLE.test(title)) {
+        group = 'postgres (background)';
+      }
     }
-    const value = readCpuTicks(Number(entry));
-    if (value !== null) {
-      ticks.set(`${name}/${entry}`, value);
+    const ticks = group === null ? null : readCpuTicks(pid);
+    if (group !== null && ticks !== null) {
+      result.set(pid, { group, ticks });
     }
   }
-  return ticks;
+  return result;
 }
 
 function readClockTicksPerSecond(): number {
   try {
     return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8', timeout: 5000 }).trim()) || 100;
   } catch {
-    // NOTE: 100 is the USER_HZ of Linux on x86-64 and arm64; getconf is only missing on unusual systems.
+    // NOTE: 100 is the USER_HZ of Linux on x86-64 and arm64, and getconf is only missing on unusual systems.
     return 100;
   }
 }

@@ -1,6 +1,6 @@
 /**
  * Progress of the current step on stderr, so stdout keeps only the result table. On a
- * terminal one line is rewritten in place; otherwise a line is written per 10% step.
+ * terminal one line is rewritten in place. Otherwise a line is written per 10% step.
  */
 export class Progress {
   private readonly interactive = process.stderr.isTTY === true;

@@ -1,17 +1,17 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { LocalHttpClient } from './local-http-client.ts';
+import { HttpRequestError, type LocalHttpClient } from './local-http-client.ts';
 import type { Progress } from './progress.ts';
 
 export interface ScoringWaitResult {
-  /** performance.now() when the last customer was seen with no pending event; null on timeout. */
+  /** performance.now() when the last customer was seen with no pending event, or null on timeout. */
   drainedAtMs: number | null;
   /** Customers still with pending events at the timeout. */
   customersPending: number;
   journeyRequests: number;
 }
 
-/** Customers polled while most events are still pending; cheap, so polling does not slow scoring much. */
+/** Customers polled while most events are still pending. A small sample keeps the polling from slowing scoring down. */
 const SAMPLE_SIZE = 16;
 const POLL_CONCURRENCY = 4;
 const PAUSE_BETWEEN_SWEEPS_MS = 100;
@@ -71,6 +71,9 @@ export async function waitUntilScored(
 
 async function pendingEventsOf(client: LocalHttpClient, customerId: string): Promise<number> {
   const path = `/v1/customers/${encodeURIComponent(customerId)}/journey?limit=1`;
-  const journey = await client.requestJson<{ pendingEvents: number }>('GET', path, undefined, 200);
-  return journey.pendingEvents;
+  const response = await client.getReadOnly(path);
+  if (response.status !== 200) {
+    throw new HttpRequestError(`GET ${path} returned ${response.status}, expected 200: ${response.body.slice(0, 500)}`);
+  }
+  return (JSON.parse(response.body) as { pendingEvents: number }).pendingEvents;
 }

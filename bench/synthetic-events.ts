@@ -50,7 +50,7 @@ export function customerId(prefix: string, index: number): string {
 /**
  * Builds event `round` of customer `index`. Rounds are spread over the 30 days before
  * `endMs` in order, so sending round by round delivers events in time order, as a live
- * stream would. The first event of a customer sets its attributes; purchases carry an
+ * stream would. The first event of a customer sets its attributes, and purchases carry an
  * idempotency key, as an order system would send.
  */
 export function buildEvent(prefix: string, index: number, round: number, rounds: number, endMs: number, random: () => number): EventBody {
@@ -69,27 +69,37 @@ export function buildEvent(prefix: string, index: number, round: number, rounds:
 }
 
 /**
+ * How events are cut into batches. `time`: round 0 of every customer, then round 1, and
+ * so on, as a live stream delivers them, so a batch holds events of many customers and
+ * each customer has events in many batches. `customer`: all events of one customer, then
+ * the next, as a backfill would send them.
+ */
+export type EventOrder = 'time' | 'customer';
+
+/**
  * Events of `customers` customers with `rounds` events each, cut into batches of
- * `batchSize` in time order: round 0 of every customer, then round 1, and so on.
- * Batches are built lazily, so large runs do not hold every event in memory.
+ * `batchSize` in the given order. Batches are built lazily, so large runs do not hold
+ * every event in memory.
  */
 export function* eventBatches(options: {
   prefix: string;
   customers: number;
   rounds: number;
   batchSize: number;
+  order: EventOrder;
   endMs: number;
   seed: number;
 }): Generator<EventBody[]> {
   const random = createRandom(options.seed);
+  const total = options.customers * options.rounds;
   let batch: EventBody[] = [];
-  for (let round = 0; round < options.rounds; round += 1) {
-    for (let index = 0; index < options.customers; index += 1) {
-      batch.push(buildEvent(options.prefix, index, round, options.rounds, options.endMs, random));
-      if (batch.length === options.batchSize) {
-        yield batch;
-        batch = [];
-      }
+  for (let position = 0; position < total; position += 1) {
+    const index = options.order === 'time' ? position % options.customers : Math.floor(position / options.rounds);
+    const round = options.order === 'time' ? Math.floor(position / options.customers) : position % options.rounds;
+    batch.push(buildEvent(options.prefix, index, round, options.rounds, options.endMs, random));
+    if (batch.length === options.batchSize) {
+      yield batch;
+      batch = [];
     }
   }
   if (batch.length > 0) {

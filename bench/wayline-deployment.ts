@@ -16,7 +16,7 @@ export interface DeploymentSettings {
   logLevel: string;
   cpuProfile: boolean;
   startTimeoutMs: number;
-  /** PostgreSQL server (the benchmark creates its own database there) and Redis; null for the embedded stores. */
+  /** PostgreSQL server, where the benchmark creates its own database, and Redis. Null for the embedded stores. */
   servers: { databaseUrl: string; redisUrl: string } | null;
 }
 
@@ -41,7 +41,7 @@ export class WaylineDeployment {
     this.kind = settings.servers === null ? 'embedded' : 'servers';
   }
 
-  /** Starts the processes and resolves when they are ready; `onStarted` sees each one as soon as it has a pid. */
+  /** Starts the processes and resolves when they are ready. `onStarted` gets each one as soon as it has a pid. */
   async start(onStarted: (process: WaylineProcess) => void): Promise<void> {
     const { settings } = this;
     this.dataDir = await mkdtemp(join(tmpdir(), 'wayline-bench-'));
@@ -74,7 +74,7 @@ export class WaylineDeployment {
       this.stores = await server.waitForHealth(this.port, settings.startTimeoutMs);
       return;
     }
-    // The API applies the migrations; the worker starts after, so the two do not queue on the migration lock.
+    // The API applies the migrations, and the worker starts after it, so the two do not queue on the migration lock.
     const api = launch('api', 'dist/apps/api/src/main.js');
     this.stores = await api.waitForHealth(this.port, settings.startTimeoutMs);
     const worker = launch('worker', 'dist/apps/worker/src/main.js');

@@ -58,7 +58,9 @@ export class WaylineProcess {
         stdio: spec.cpuProfile ? ['ignore', logFd, logFd, 'ipc'] : ['ignore', logFd, logFd],
       });
       if (child.pid === undefined) {
-        throw new Error(`Failed to start ${spec.entry}; see ${spec.logPath}`);
+        // Node reports the reason in an 'error' event, which would crash the runner without a listener.
+        child.once('error', () => undefined);
+        throw new Error(`Failed to start ${process.execPath} ${spec.entry}. Check that Node.js can run it, and see ${spec.logPath}`);
       }
       return new WaylineProcess(spec.name, spec.logPath, child);
     } finally {
@@ -71,13 +73,9 @@ export class WaylineProcess {
     return this.child.pid!;
   }
 
-  get hasExited(): boolean {
-    return this.exitInfo !== null;
-  }
-
-  /** Polls `GET /health` until it returns 200 and returns its body; rejects if the process exits or `timeoutMs` passes. */
+  /** Polls `GET /health` until it returns 200, and returns its body. Rejects if the process exits or `timeoutMs` passes. */
   async waitForHealth(port: number, timeoutMs: number): Promise<{ database: string; liveStore: string }> {
-    const client = new LocalHttpClient(port, 1, 2000);
+    const client = new LocalHttpClient(port, { maxSockets: 1, keepAlive: false, timeoutMs: 2000 });
     const deadline = Date.now() + timeoutMs;
     let lastProblem = 'no answer yet';
     try {
@@ -100,7 +98,7 @@ export class WaylineProcess {
     throw new Error(`${this.name} did not become healthy within ${timeoutMs} ms (${lastProblem}); see ${this.logPath}`);
   }
 
-  /** Waits until the log contains `text`; rejects if the process exits or `timeoutMs` passes. */
+  /** Waits until the log contains `text`. Rejects if the process exits or `timeoutMs` passes. */
   async waitForLogLine(text: string, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {

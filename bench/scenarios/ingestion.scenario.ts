@@ -1,15 +1,18 @@
 import { performance } from 'node:perf_hooks';
+import { cpuMillisecondsPerUnit } from '../cpu-cost.ts';
 import { sendEventBatches, type SendResult } from '../event-sender.ts';
+import { HealthProbe, type HealthProbeResult } from '../health-probe.ts';
 import type { PhaseUsage } from '../process-sampler.ts';
 import { Progress } from '../progress.ts';
 import { waitUntilScored } from '../scoring-wait.ts';
-import { customerId, eventBatches } from '../synthetic-events.ts';
+import { customerId, eventBatches, type EventOrder } from '../synthetic-events.ts';
 import type { ScenarioContext, ScenarioResultBase } from './scenario-context.ts';
 
 export interface IngestionResult extends ScenarioResultBase {
   customers: number;
   eventsPerCustomer: number;
   batchSize: number;
+  eventOrder: EventOrder;
   concurrency: number;
   send: SendResult;
   /** Accepted events over the time from the first batch sent to the last one answered. */
@@ -22,8 +25,16 @@ export interface IngestionResult extends ScenarioResultBase {
   endToEndSeconds: number | null;
   /** Accepted events over endToEndSeconds: events per second through ingestion to updated state. */
   endToEndEventsPerSecond: number | null;
+  /** CPU time per accepted event over both phases, in milliseconds per process (see cpuMillisecondsPerUnit). */
+  cpuMillisecondsPerEvent: Record<string, number>;
   /** `GET /v1/customers/{id}/journey` requests made to watch scoring. */
   journeyRequests: number;
+  /** Read-only requests sent again because the server reset a reused connection. */
+  connectionResetsRetried: number;
+  /** `GET /health` latency every 250 ms while events were sent, a measure of how long the server's event loop was blocked. */
+  healthWhileSending: HealthProbeResult;
+  /** The same while the worker finished scoring. */
+  healthWhileScoring: HealthProbeResult;
 }
 
 const CUSTOMER_PREFIX = 'ingest';
@@ -36,20 +47,25 @@ const CUSTOMER_PREFIX = 'ingest';
 export async function runIngestionScenario(context: ScenarioContext): Promise<IngestionResult> {
   const { options, sampler } = context;
   const totalEvents = options.customers * options.eventsPerCustomer;
-  const client = context.createClient(Math.max(options.ingestionConcurrency, 4));
+  // Batches are not idempotent, so each one gets a connection of its own, which the
+  // server cannot reset for being idle. Reads reuse connections and retry after a reset.
+  const sender = context.createClient({ maxSockets: options.ingestionConcurrency, keepAlive: false });
+  const reader = context.createClient({ maxSockets: 5 });
   const timeoutMs = options.timeoutSeconds * 1000;
   const usage: PhaseUsage[] = [];
   try {
-    sampler.beginPhase('ingestion: sending events');
+    await sampler.beginPhase('ingestion: sending events');
+    let probe = new HealthProbe(reader);
     const sendProgress = new Progress('ingestion: sending events');
     const startMs = performance.now();
     const send = await sendEventBatches(
-      client,
+      sender,
       eventBatches({
         prefix: CUSTOMER_PREFIX,
         customers: options.customers,
         rounds: options.eventsPerCustomer,
         batchSize: options.batchSize,
+        order: options.eventOrder,
         endMs: Date.now(),
         seed: 1,
       }),
@@ -61,18 +77,21 @@ export async function runIngestionScenario(context: ScenarioContext): Promise<In
       },
     );
     const sentMs = performance.now();
-    usage.push(sampler.endPhase());
+    usage.push(await sampler.endPhase());
+    const healthWhileSending = await probe.stop();
     sendProgress.done(
       `${send.accepted} of ${send.events} events accepted in ${(send.elapsedMs / 1000).toFixed(1)} s` +
         (send.failedBatches > 0 ? `; ${send.failedBatches} batches failed, the first with: ${send.firstError}` : '') +
         (send.timedOut ? `; stopped at the ${options.timeoutSeconds} s timeout` : ''),
     );
 
-    sampler.beginPhase('ingestion: waiting for scoring');
+    await sampler.beginPhase('ingestion: waiting for scoring');
+    probe = new HealthProbe(reader);
     const customerIds = Array.from({ length: options.customers }, (_, index) => customerId(CUSTOMER_PREFIX, index));
     const scoringProgress = new Progress('ingestion: waiting for scoring');
-    const wait = await waitUntilScored(client, customerIds, { timeoutMs, progress: scoringProgress });
-    usage.push(sampler.endPhase());
+    const wait = await waitUntilScored(reader, customerIds, { timeoutMs, progress: scoringProgress });
+    usage.push(await sampler.endPhase());
+    const healthWhileScoring = await probe.stop();
     scoringProgress.done(
       wait.drainedAtMs === null
         ? `timed out after ${options.timeoutSeconds} s with ${wait.customersPending} customers still pending`
@@ -84,6 +103,7 @@ export async function runIngestionScenario(context: ScenarioContext): Promise<In
       customers: options.customers,
       eventsPerCustomer: options.eventsPerCustomer,
       batchSize: options.batchSize,
+      eventOrder: options.eventOrder,
       concurrency: options.ingestionConcurrency,
       send,
       acceptedEventsPerSecond: send.accepted / (send.elapsedMs / 1000),
@@ -91,10 +111,15 @@ export async function runIngestionScenario(context: ScenarioContext): Promise<In
       scoringTailSeconds: wait.drainedAtMs === null ? null : Math.max(0, wait.drainedAtMs - sentMs) / 1000,
       endToEndSeconds,
       endToEndEventsPerSecond: endToEndSeconds === null ? null : send.accepted / endToEndSeconds,
+      cpuMillisecondsPerEvent: cpuMillisecondsPerUnit(usage, send.accepted),
       journeyRequests: wait.journeyRequests,
+      connectionResetsRetried: reader.resetsRetried,
+      healthWhileSending,
+      healthWhileScoring,
       usage,
     };
   } finally {
-    client.close();
+    sender.close();
+    reader.close();
   }
 }

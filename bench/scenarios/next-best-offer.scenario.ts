@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { cpuMillisecondsPerUnit } from '../cpu-cost.ts';
 import { sendEventBatches } from '../event-sender.ts';
 import { runClosedLoop, runFixedRate, type FixedRateResult, type LoadRequest, type LoadResult } from '../http-load.ts';
 import type { LocalHttpClient } from '../local-http-client.ts';
@@ -21,6 +22,9 @@ export interface NextBestOfferResult extends ScenarioResultBase {
   healthPeak: LoadResult;
   /** Open loop on next-best-offer at half of nextBestOfferPeak's throughput. */
   nextBestOfferAtHalfPeak: FixedRateResult;
+  /** CPU time per request of each closed loop, in milliseconds per process (see cpuMillisecondsPerUnit). */
+  cpuMillisecondsPerDecision: Record<string, number>;
+  cpuMillisecondsPerHealthRequest: Record<string, number>;
   /** nextBestOfferPeak throughput over healthPeak throughput. */
   throughputRatio: number;
   /** Decisions recorded by every next-best-offer request of the scenario, warm-up included. */
@@ -41,15 +45,17 @@ const WARM_UP_MS = 2000;
 export async function runNextBestOfferScenario(context: ScenarioContext): Promise<NextBestOfferResult> {
   const { options, sampler } = context;
   const maxInFlight = Math.max(64, options.concurrency * 8);
-  const client = context.createClient(maxInFlight);
+  const client = context.createClient({ maxSockets: maxInFlight });
+  // Set-up requests get connections of their own, for the reason in LocalHttpClientOptions.keepAlive.
+  const setupClient = context.createClient({ maxSockets: 4, keepAlive: false });
   const receiver = await startWebhookReceiver();
   const usage: PhaseUsage[] = [];
   try {
     const setupStartMs = performance.now();
-    await createCatalog(client, receiver);
-    await createScoredCustomers(context, client);
+    await createCatalog(setupClient, receiver);
+    await createScoredCustomers(context, setupClient);
     const setupSeconds = (performance.now() - setupStartMs) / 1000;
-    await checkDecision(client);
+    await checkDecision(setupClient);
 
     const customers = options.offerCustomers;
     const decisionRequest = (index: number): LoadRequest => ({
@@ -76,18 +82,20 @@ export async function runNextBestOfferScenario(context: ScenarioContext): Promis
     const warmUp = await closedLoop('next-best-offer: warm-up', decisionRequest, WARM_UP_MS);
     await closedLoop('health: warm-up', healthRequest, WARM_UP_MS);
 
-    sampler.beginPhase('next-best-offer: closed loop');
+    await sampler.beginPhase('next-best-offer: closed loop');
     const nextBestOfferPeak = await closedLoop(`next-best-offer: ${options.concurrency} connections`, decisionRequest, durationMs);
-    usage.push(sampler.endPhase());
+    const decisionUsage = await sampler.endPhase();
+    usage.push(decisionUsage);
 
-    sampler.beginPhase('health: closed loop');
+    await sampler.beginPhase('health: closed loop');
     const healthPeak = await closedLoop(`health: ${options.concurrency} connections`, healthRequest, durationMs);
-    usage.push(sampler.endPhase());
+    const healthUsage = await sampler.endPhase();
+    usage.push(healthUsage);
 
     const halfRate = nextBestOfferPeak.throughputPerSecond / 2;
     const fixedLabel = `next-best-offer: ${halfRate.toFixed(0)} requests/s`;
     const fixedProgress = new Progress(fixedLabel);
-    sampler.beginPhase('next-best-offer: half of peak rate');
+    await sampler.beginPhase('next-best-offer: half of peak rate');
     const nextBestOfferAtHalfPeak = await runFixedRate(client, {
       ratePerSecond: Math.max(1, halfRate),
       durationMs,
@@ -97,7 +105,7 @@ export async function runNextBestOfferScenario(context: ScenarioContext): Promis
       nextRequest: decisionRequest,
       onProgress: (fraction) => fixedProgress.update(fraction),
     });
-    usage.push(sampler.endPhase());
+    usage.push(await sampler.endPhase());
     fixedProgress.done(describeRun(nextBestOfferAtHalfPeak));
 
     return {
@@ -108,6 +116,8 @@ export async function runNextBestOfferScenario(context: ScenarioContext): Promis
       nextBestOfferPeak,
       healthPeak,
       nextBestOfferAtHalfPeak,
+      cpuMillisecondsPerDecision: cpuMillisecondsPerUnit([decisionUsage], nextBestOfferPeak.requests),
+      cpuMillisecondsPerHealthRequest: cpuMillisecondsPerUnit([healthUsage], healthPeak.requests),
       throughputRatio: nextBestOfferPeak.throughputPerSecond / healthPeak.throughputPerSecond,
       decisionsRecorded: warmUp.requests + nextBestOfferPeak.requests + nextBestOfferAtHalfPeak.requests + 1,
       webhookDeliveries: receiver.received(),
@@ -115,6 +125,7 @@ export async function runNextBestOfferScenario(context: ScenarioContext): Promis
     };
   } finally {
     client.close();
+    setupClient.close();
     await receiver.close();
   }
 }
@@ -160,7 +171,8 @@ async function createScoredCustomers(context: ScenarioContext, client: LocalHttp
       prefix: CUSTOMER_PREFIX,
       customers: options.offerCustomers,
       rounds: EVENTS_PER_CUSTOMER,
-      batchSize: Math.min(options.batchSize, 1000),
+      batchSize: options.batchSize,
+      order: 'customer',
       endMs: Date.now(),
       seed: 2,
     }),

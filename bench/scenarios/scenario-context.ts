@@ -1,4 +1,4 @@
-import type { LocalHttpClient } from '../local-http-client.ts';
+import type { LocalHttpClient, LocalHttpClientOptions } from '../local-http-client.ts';
 import type { BenchOptions } from '../options.ts';
 import type { PhaseUsage, ProcessSampler } from '../process-sampler.ts';
 import type { WaylineDeployment } from '../wayline-deployment.ts';
@@ -8,8 +8,8 @@ export interface ScenarioContext {
   options: BenchOptions;
   deployment: WaylineDeployment;
   sampler: ProcessSampler;
-  /** A keep-alive client for Wayline's port with up to `maxSockets` connections; the scenario closes it. */
-  createClient(maxSockets: number): LocalHttpClient;
+  /** Creates a client for Wayline's port, which the scenario closes. */
+  createClient(options: LocalHttpClientOptions): LocalHttpClient;
 }
 
 /** Fields every scenario result has. */
