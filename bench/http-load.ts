@@ -113,7 +113,7 @@ class LoadRecorder {
 
 /**
  * Keeps `concurrency` requests in flight, each connection sending its next request as
- * soon as the previous one is answered, until `durationMs` has passed or `maxRequests`
+ * soon as the response to the previous one arrives, until `durationMs` has passed or `maxRequests`
  * were sent. Its throughput is the peak rate at that concurrency.
  */
 export async function runClosedLoop(client: LocalHttpClient, options: ClosedLoopOptions): Promise<LoadResult> {
@@ -140,9 +140,9 @@ export async function runClosedLoop(client: LocalHttpClient, options: ClosedLoop
 }
 
 /**
- * Sends requests on a fixed schedule of `ratePerSecond`, whatever the answers take (an
- * open loop). Latency counts from the scheduled start, so a slow answer that delays the
- * next requests shows in their latency too, instead of lowering the offered rate.
+ * Sends requests on a fixed schedule of `ratePerSecond`, however long the responses take
+ * (an open loop). Latency counts from the scheduled start, so a slow response that delays
+ * the next requests shows in their latency too, instead of lowering the offered rate.
  */
 export async function runFixedRate(client: LocalHttpClient, options: FixedRateOptions): Promise<FixedRateResult> {
   const recorder = new LoadRecorder(options.expectedStatus);

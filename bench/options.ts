@@ -13,7 +13,7 @@ export interface BenchOptions {
   batchSize: number;
   /** Concurrent connections that send event batches. */
   ingestionConcurrency: number;
-  /** How the ingestion scenario cuts events into batches. */
+  /** Order in which the ingestion scenario cuts events into batches. */
   eventOrder: EventOrder;
   /** Concurrent connections of the closed-loop latency runs. */
   concurrency: number;
@@ -23,7 +23,7 @@ export interface BenchOptions {
   maxRequests: number;
   /** Customers the next-best-offer scenario creates and decides for. */
   offerCustomers: number;
-  /** Longest wait for the worker to score every ingested event, and for a process to start, in seconds. */
+  /** Maximum wait for the worker to score every ingested event, and for a process to start, in seconds. */
   timeoutSeconds: number;
   scenarios: ScenarioName[];
   /** Writes a V8 CPU profile of each Wayline process into the results folder. */
@@ -51,7 +51,7 @@ const OPTION_SPECS: Record<keyof BenchOptions, OptionSpec> = {
   durationSeconds: { flag: 'duration-seconds', env: 'BENCH_DURATION_SECONDS', defaultValue: '10', help: 'length of each measured latency run, in seconds' },
   maxRequests: { flag: 'max-requests', env: 'BENCH_MAX_REQUESTS', defaultValue: '200000', help: 'upper bound on the requests of each latency run' },
   offerCustomers: { flag: 'offer-customers', env: 'BENCH_OFFER_CUSTOMERS', defaultValue: '300', help: 'customers the next-best-offer scenario decides for' },
-  timeoutSeconds: { flag: 'timeout-seconds', env: 'BENCH_TIMEOUT_SECONDS', defaultValue: '120', help: 'longest wait for a process to start or for scoring to finish, in seconds' },
+  timeoutSeconds: { flag: 'timeout-seconds', env: 'BENCH_TIMEOUT_SECONDS', defaultValue: '120', help: 'maximum wait for a process to start or for scoring to finish, in seconds' },
   scenarios: { flag: 'scenarios', env: 'BENCH_SCENARIOS', defaultValue: SCENARIO_NAMES.join(','), help: `comma-separated list of ${SCENARIO_NAMES.join(', ')}` },
   cpuProfile: { flag: 'cpu-profile', env: 'BENCH_CPU_PROFILE', defaultValue: 'false', help: 'write a V8 CPU profile of each Wayline process (flag without value, or true/false)' },
   logLevel: { flag: 'log-level', env: 'BENCH_LOG_LEVEL', defaultValue: 'info', help: 'LOG_LEVEL of the Wayline processes' },

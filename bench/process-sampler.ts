@@ -25,10 +25,10 @@ export interface PhaseUsage {
   /** The load generator's own CPU over the phase, in percent of one core. */
   benchCpuPercentOfOneCore: number;
   /**
-   * CPU of the servers, in percent of one core, on the servers run only: `postgres (benchmark
-   * database)` for the backends connected to the benchmark's database, `postgres
-   * (background)` for the postmaster, WAL writer, checkpointer and autovacuum, which also
-   * work for other databases, and `redis-server (all)`, whichever client caused it.
+   * CPU of the servers in percent of one core, measured on the servers run only. `postgres
+   * (benchmark database)` is the backends connected to the benchmark's database. `postgres
+   * (background)` is the postmaster, WAL writer, checkpointer and autovacuum, which also
+   * work for other databases. `redis-server (all)` counts every client's commands.
    * Backends that exit during the phase are missed.
    */
   serverCpuPercentOfOneCore: Record<string, number> | null;

@@ -27,11 +27,12 @@ export function formatResultTables(result: BenchResult): string {
           ['ingested and scored events/s (end to end)', integer(ingestion.endToEndEventsPerSecond)],
           ['GET /health p50 / max ms while sending', `${fixed(ingestion.healthWhileSending.latency.p50Ms)} / ${fixed(ingestion.healthWhileSending.latency.maxMs)}`],
           ['GET /health p50 / max ms while scoring', `${fixed(ingestion.healthWhileScoring.latency.p50Ms)} / ${fixed(ingestion.healthWhileScoring.latency.maxMs)}`],
-          ['CPU ms per event', formatCpuCost(ingestion.cpuMillisecondsPerEvent)],
           ['journey polls, connection resets retried', `${integer(ingestion.journeyRequests)}, ${ingestion.connectionResetsRetried}`],
         ],
         [false, true],
-      ),
+      ) +
+        `\nCPU ms per event while sending: ${formatCpuCost(ingestion.cpuMillisecondsPerEventWhileSending)}` +
+        `\nCPU ms per event, journey polls included: ${formatCpuCost(ingestion.cpuMillisecondsPerEvent)}`,
     );
   }
 
@@ -117,7 +118,7 @@ export function formatResultTables(result: BenchResult): string {
           check.target,
           check.setFor,
           check.measured === null ? 'n/a' : `${check.unit === 'ratio' ? check.measured.toFixed(3) : fixed(check.measured)} ${check.unit}`,
-          check.met === null ? 'n/a' : check.met ? 'yes' : 'no',
+          formatMet(check.met),
         ]),
         [false, false, true, false],
       ),
@@ -134,6 +135,13 @@ export function formatResultTables(result: BenchResult): string {
     sections.push(lines.join('\n'));
   }
   return `${sections.join('\n\n')}\n`;
+}
+
+function formatMet(met: boolean | null): string {
+  if (met === null) {
+    return 'n/a';
+  }
+  return met ? 'yes' : 'no';
 }
 
 function formatCpuCost(costs: Record<string, number>): string {

@@ -70,7 +70,7 @@ export function buildEvent(prefix: string, index: number, round: number, rounds:
 
 /**
  * How events are cut into batches. `time`: round 0 of every customer, then round 1, and
- * so on, as a live stream delivers them, so a batch holds events of many customers and
+ * so on, as a live stream delivers them, so a batch contains events of many customers and
  * each customer has events in many batches. `customer`: all events of one customer, then
  * the next, as a backfill would send them.
  */

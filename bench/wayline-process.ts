@@ -64,7 +64,7 @@ export class WaylineProcess {
       }
       return new WaylineProcess(spec.name, spec.logPath, child);
     } finally {
-      // The child holds its own copy of the descriptor.
+      // The child has its own copy of the descriptor.
       closeSync(logFd);
     }
   }
@@ -77,7 +77,7 @@ export class WaylineProcess {
   async waitForHealth(port: number, timeoutMs: number): Promise<{ database: string; liveStore: string }> {
     const client = new LocalHttpClient(port, { maxSockets: 1, keepAlive: false, timeoutMs: 2000 });
     const deadline = Date.now() + timeoutMs;
-    let lastProblem = 'no answer yet';
+    let lastProblem = 'no response yet';
     try {
       while (Date.now() < deadline) {
         this.throwIfExited();
@@ -148,7 +148,7 @@ export class WaylineProcess {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         cleanup();
-        reject(new Error(`${this.name} did not answer the profiler command '${command.command}' within ${PROFILER_REPLY_TIMEOUT_MS} ms`));
+        reject(new Error(`${this.name} did not respond to the profiler command '${command.command}' within ${PROFILER_REPLY_TIMEOUT_MS} ms`));
       }, PROFILER_REPLY_TIMEOUT_MS);
       const onMessage = (reply: ProfilerReply) => {
         cleanup();

@@ -6,7 +6,7 @@ import { LOCAL_HOST } from './local-http-client.ts';
 export interface WebhookReceiver {
   /** URL to register as the channel's webhookUrl. */
   url: string;
-  /** POST requests answered so far. */
+  /** POST requests received so far. */
   received(): number;
   close(): Promise<void>;
 }

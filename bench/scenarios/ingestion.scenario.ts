@@ -15,18 +15,24 @@ export interface IngestionResult extends ScenarioResultBase {
   eventOrder: EventOrder;
   concurrency: number;
   send: SendResult;
-  /** Accepted events over the time from the first batch sent to the last one answered. */
+  /** Accepted events over the time from sending the first batch to the response to the last one. */
   acceptedEventsPerSecond: number;
   /** True when every customer's journey showed no pending event before the timeout. */
   allScored: boolean;
-  /** From the last batch answered to the last customer seen fully scored, in seconds. */
+  /** Time from the response to the last batch to the last customer seen fully scored, in seconds. */
   scoringTailSeconds: number | null;
   /** From the first batch sent to the last customer seen fully scored, in seconds. */
   endToEndSeconds: number | null;
   /** Accepted events over endToEndSeconds: events per second through ingestion to updated state. */
   endToEndEventsPerSecond: number | null;
-  /** CPU time per accepted event over both phases, in milliseconds per process (see cpuMillisecondsPerUnit). */
+  /**
+   * CPU time per accepted event over both phases, in milliseconds per process (see
+   * cpuMillisecondsPerUnit). It includes serving the journey requests that watch scoring,
+   * about one per customer.
+   */
   cpuMillisecondsPerEvent: Record<string, number>;
+  /** The same over the sending phase alone, during which the worker scores alongside and no journey is polled. */
+  cpuMillisecondsPerEventWhileSending: Record<string, number>;
   /** `GET /v1/customers/{id}/journey` requests made to watch scoring. */
   journeyRequests: number;
   /** Read-only requests sent again because the server reset a reused connection. */
@@ -112,6 +118,7 @@ export async function runIngestionScenario(context: ScenarioContext): Promise<In
       endToEndSeconds,
       endToEndEventsPerSecond: endToEndSeconds === null ? null : send.accepted / endToEndSeconds,
       cpuMillisecondsPerEvent: cpuMillisecondsPerUnit(usage, send.accepted),
+      cpuMillisecondsPerEventWhileSending: cpuMillisecondsPerUnit(usage.slice(0, 1), send.accepted),
       journeyRequests: wait.journeyRequests,
       connectionResetsRetried: reader.resetsRetried,
       healthWhileSending,

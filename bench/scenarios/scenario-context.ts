@@ -3,7 +3,7 @@ import type { BenchOptions } from '../options.ts';
 import type { PhaseUsage, ProcessSampler } from '../process-sampler.ts';
 import type { WaylineDeployment } from '../wayline-deployment.ts';
 
-/** What a scenario gets from the runner. */
+/** Services the runner passes to a scenario. */
 export interface ScenarioContext {
   options: BenchOptions;
   deployment: WaylineDeployment;
