@@ -10,7 +10,7 @@ const validEvent = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
-/** An array nested `depth` levels deep. */
+/** Builds an array nested `depth` levels deep. */
 function nest(depth: number): unknown {
   let value: unknown = [];
   for (let level = 1; level < depth; level++) {

@@ -15,7 +15,7 @@ export interface TestStores {
   config: AppConfig;
   database: Database;
   liveStore: LiveStore;
-  /** Key prefix of the Redis live store, so a second connection sees the same keys and channels. */
+  /** Key prefix of the Redis live store, so a second connection uses the same keys and channels. */
   liveStorePrefix: string;
   /** Closes the stores and removes everything the test created. */
   teardown(): Promise<void>;

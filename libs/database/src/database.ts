@@ -76,7 +76,7 @@ export class Database {
     }
   }
 
-  /** A raw connection for administrative SQL; the caller closes it. */
+  /** Opens a raw connection for administrative SQL. The caller closes it. */
   sqlConnection(): Promise<SqlConnection> {
     return this.openSqlConnection();
   }

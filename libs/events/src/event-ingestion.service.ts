@@ -34,8 +34,8 @@ export class EventIngestionService {
 
   /**
    * Validates and stores a batch durably, then wakes the scoring workers. The response
-   * is sent only after the commit, so an accepted event survives a crash; scoring
-   * happens after, and the worker also polls, so a lost wake-up only delays it.
+   * is sent only after the commit, so an accepted event survives a crash. Scoring comes
+   * later, and because the worker also polls, a lost wake-up only delays it.
    */
   async ingest(body: unknown): Promise<IngestionResult> {
     const events = parseEventBatch(body);

@@ -9,7 +9,7 @@ export interface StoredEventRef {
   idempotencyKey: string | null;
 }
 
-/** What became of one input event: stored now, or a duplicate of the stored `id`. */
+/** Outcome for one input event: stored now, or a duplicate of the stored `id`. */
 export interface StoredEventResult extends StoredEventRef {
   duplicate: boolean;
 }

@@ -27,7 +27,7 @@ export interface ScoredEventUpdate {
   label: string | null;
 }
 
-/** An event around a rating, as the consistency check sees it. */
+/** An event near a rating, with the fields the consistency check reads. */
 export interface BehaviourEvent {
   id: string;
   type: string;

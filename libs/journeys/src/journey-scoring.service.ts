@@ -84,7 +84,7 @@ export class JourneyScoringService {
 
   /**
    * Scores one customer's unscored events and publishes them on the live feed after the
-   * commit. Returns the number of events scored, or null when another worker holds the customer.
+   * commit. Returns the number of events scored, or null when another worker has the customer's row locked.
    */
   async scoreCustomer(customerId: string): Promise<number | null> {
     const placement = await this.placementIndex();

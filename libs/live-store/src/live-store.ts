@@ -18,7 +18,7 @@ export interface LiveStore {
   delete(key: string): Promise<void>;
   /** Adds `by` to the counter and returns the new value; `ttlMs` applies when the key is created. */
   increment(key: string, by: number, ttlMs?: number): Promise<number>;
-  /** Takes the lock if nobody holds it; returns null otherwise. It expires after `ttlMs`. */
+  /** Takes the lock if it is free, or returns null. The lock expires after `ttlMs`. */
   tryLock(key: string, ttlMs: number): Promise<LockHandle | null>;
   publish(channel: string, message: string): Promise<void>;
   /** Returns a function that ends the subscription. */

@@ -87,8 +87,8 @@ export class RedisLiveStore implements LiveStore {
   async tryLock(key: string, ttlMs: number): Promise<LockHandle | null> {
     const fullKey = this.prefix + key;
     const token = randomUUID();
-    const taken = await this.client.set(fullKey, token, { NX: true, PX: ttlMs });
-    if (taken !== 'OK') {
+    const acquired = await this.client.set(fullKey, token, { NX: true, PX: ttlMs });
+    if (acquired !== 'OK') {
       return null;
     }
     return {
@@ -127,7 +127,7 @@ async function withTimeout<T>(work: Promise<T>, timeoutMs: number, message: stri
   }
 }
 
-/** The URL without its password, for messages and logs. */
+/** Returns the URL with its password masked, for messages and logs. */
 export function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);

@@ -1,4 +1,4 @@
-/** What the model may know about a customer when a decision is made. */
+/** Customer facts available to the model when a decision is made. */
 export interface DecisionFeatures {
   engagement: number;
   valence: number | null;
@@ -83,7 +83,11 @@ export function encodeFeatures(spec: FeatureSpec, features: DecisionFeatures): n
   }
   for (const name of spec.numericAttributes) {
     const value = features.attributes[name];
-    encoded.push(typeof value === 'number' && Number.isFinite(value) ? value : value === true ? 1 : 0);
+    if (typeof value === 'number' && Number.isFinite(value)) {
+      encoded.push(value);
+    } else {
+      encoded.push(value === true ? 1 : 0);
+    }
   }
   for (const { name, levels } of spec.categoricalAttributes) {
     const value = features.attributes[name];

@@ -161,7 +161,7 @@ export class PropensityService {
   }
 }
 
-/** One row in five, chosen by a hash of the decision id, so the split is stable across runs. */
+/** Selects one row in five by a hash of the decision id, so the split is stable across runs. */
 function isValidationRow(row: TrainingRow): boolean {
   return createHash('sha256').update(row.decisionId).digest()[0]! % 5 === 0;
 }
