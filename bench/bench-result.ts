@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
 import type { CpuProfileSummary } from './cpu-profile-summary.ts';
 import type { BenchOptions } from './options.ts';
+import type { DeliveryResult } from './scenarios/delivery.scenario.ts';
 import type { IngestionResult } from './scenarios/ingestion.scenario.ts';
 import type { NextBestOfferResult } from './scenarios/next-best-offer.scenario.ts';
 import type { DeploymentKind } from './wayline-deployment.ts';
@@ -45,6 +46,8 @@ export interface BenchResult {
   };
   ingestion: IngestionResult | null;
   nextBestOffer: NextBestOfferResult | null;
+  /** Null when the scenario did not run, or ran on the embedded stores, where it is skipped. */
+  delivery: DeliveryResult | null;
   /** Highest VmRSS of each Wayline process over the whole run, in MiB. */
   peakRssMiB: Record<string, number>;
   targets: TargetCheck[];

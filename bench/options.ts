@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { EventOrder } from './synthetic-events.ts';
 
-export const SCENARIO_NAMES = ['ingestion', 'next-best-offer'] as const;
+export const SCENARIO_NAMES = ['ingestion', 'next-best-offer', 'delivery'] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 /** Settings of one benchmark run. Each has a flag and a `BENCH_*` environment variable. */
@@ -23,6 +23,14 @@ export interface BenchOptions {
   maxRequests: number;
   /** Customers the next-best-offer scenario creates and decides for. */
   offerCustomers: number;
+  /** Active campaigns of the next-best-offer scenario. */
+  offerCampaigns: number;
+  /** Offers of the next-best-offer scenario, spread over its campaigns. */
+  offers: number;
+  /** Due outreach messages of the delivery scenario. */
+  deliveryMessages: number;
+  /** Worker processes of the delivery scenario, the deployment's own worker included. */
+  deliveryWorkers: number;
   /** Maximum wait for the worker to score every ingested event, and for a process to start, in seconds. */
   timeoutSeconds: number;
   scenarios: ScenarioName[];
@@ -42,7 +50,7 @@ interface OptionSpec {
 }
 
 const OPTION_SPECS: Record<keyof BenchOptions, OptionSpec> = {
-  customers: { flag: 'customers', env: 'BENCH_CUSTOMERS', defaultValue: '1000', help: 'customers whose events the ingestion scenario sends' },
+  customers: { flag: 'customers', env: 'BENCH_CUSTOMERS', defaultValue: '5000', help: 'customers whose events the ingestion scenario sends' },
   eventsPerCustomer: { flag: 'events-per-customer', env: 'BENCH_EVENTS_PER_CUSTOMER', defaultValue: '10', help: 'events per customer in the ingestion scenario' },
   batchSize: { flag: 'batch-size', env: 'BENCH_BATCH_SIZE', defaultValue: '500', help: 'events per POST /v1/events request, 1 to 1000' },
   ingestionConcurrency: { flag: 'ingestion-concurrency', env: 'BENCH_INGESTION_CONCURRENCY', defaultValue: '4', help: 'concurrent connections that send event batches' },
@@ -50,7 +58,11 @@ const OPTION_SPECS: Record<keyof BenchOptions, OptionSpec> = {
   concurrency: { flag: 'concurrency', env: 'BENCH_CONCURRENCY', defaultValue: '8', help: 'concurrent connections of the closed-loop latency runs' },
   durationSeconds: { flag: 'duration-seconds', env: 'BENCH_DURATION_SECONDS', defaultValue: '10', help: 'length of each measured latency run, in seconds' },
   maxRequests: { flag: 'max-requests', env: 'BENCH_MAX_REQUESTS', defaultValue: '200000', help: 'upper bound on the requests of each latency run' },
-  offerCustomers: { flag: 'offer-customers', env: 'BENCH_OFFER_CUSTOMERS', defaultValue: '300', help: 'customers the next-best-offer scenario decides for' },
+  offerCustomers: { flag: 'offer-customers', env: 'BENCH_OFFER_CUSTOMERS', defaultValue: '100000', help: 'customers the next-best-offer scenario decides for' },
+  offerCampaigns: { flag: 'offer-campaigns', env: 'BENCH_OFFER_CAMPAIGNS', defaultValue: '50', help: 'active campaigns of the next-best-offer scenario, at least 1' },
+  offers: { flag: 'offers', env: 'BENCH_OFFERS', defaultValue: '200', help: 'offers of the next-best-offer scenario, at least as many as campaigns' },
+  deliveryMessages: { flag: 'delivery-messages', env: 'BENCH_DELIVERY_MESSAGES', defaultValue: '10000', help: 'due outreach messages the delivery scenario sends' },
+  deliveryWorkers: { flag: 'delivery-workers', env: 'BENCH_DELIVERY_WORKERS', defaultValue: '3', help: 'worker processes of the delivery scenario, the deployment worker included (servers only)' },
   timeoutSeconds: { flag: 'timeout-seconds', env: 'BENCH_TIMEOUT_SECONDS', defaultValue: '120', help: 'maximum wait for a process to start or for scoring to finish, in seconds' },
   scenarios: { flag: 'scenarios', env: 'BENCH_SCENARIOS', defaultValue: SCENARIO_NAMES.join(','), help: `comma-separated list of ${SCENARIO_NAMES.join(', ')}` },
   cpuProfile: { flag: 'cpu-profile', env: 'BENCH_CPU_PROFILE', defaultValue: 'false', help: 'write a V8 CPU profile of each Wayline process (flag without value, or true/false)' },
@@ -145,12 +157,19 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv, projectRoot
     durationSeconds: integer('durationSeconds', 1, 3600),
     maxRequests: integer('maxRequests', 1, 100_000_000),
     offerCustomers: integer('offerCustomers', 1, 1_000_000),
+    offerCampaigns: integer('offerCampaigns', 1, 1_000),
+    offers: integer('offers', 1, 10_000),
+    deliveryMessages: integer('deliveryMessages', 1, 10_000_000),
+    deliveryWorkers: integer('deliveryWorkers', 1, 64),
     timeoutSeconds: integer('timeoutSeconds', 1, 86_400),
     scenarios: parseScenarios(raw.get('scenarios')!, problems),
     cpuProfile: parseBoolean(raw.get('cpuProfile')!, problems),
     logLevel: raw.get('logLevel')!,
     output: resolveOutput(raw.get('output')!, projectRoot),
   };
+  if (options.offers < options.offerCampaigns) {
+    problems.push(`--offers (${options.offers}) must be at least --offer-campaigns (${options.offerCampaigns}), so each campaign has an offer`);
+  }
   if (!LOG_LEVELS.includes(options.logLevel)) {
     problems.push(`--log-level must be one of ${LOG_LEVELS.join(', ')}, not '${options.logLevel}'`);
   }

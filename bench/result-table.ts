@@ -27,12 +27,12 @@ export function formatResultTables(result: BenchResult): string {
           ['ingested and scored events/s (end to end)', integer(ingestion.endToEndEventsPerSecond)],
           ['GET /health p50 / max ms while sending', `${fixed(ingestion.healthWhileSending.latency.p50Ms)} / ${fixed(ingestion.healthWhileSending.latency.maxMs)}`],
           ['GET /health p50 / max ms while scoring', `${fixed(ingestion.healthWhileScoring.latency.p50Ms)} / ${fixed(ingestion.healthWhileScoring.latency.maxMs)}`],
-          ['journey polls, connection resets retried', `${integer(ingestion.journeyRequests)}, ${ingestion.connectionResetsRetried}`],
+          ['scoring status polls, connection resets retried', `${integer(ingestion.statusRequests)}, ${ingestion.connectionResetsRetried}`],
         ],
         [false, true],
       ) +
         `\nCPU ms per event while sending: ${formatCpuCost(ingestion.cpuMillisecondsPerEventWhileSending)}` +
-        `\nCPU ms per event, journey polls included: ${formatCpuCost(ingestion.cpuMillisecondsPerEvent)}`,
+        `\nCPU ms per event, scoring wait included: ${formatCpuCost(ingestion.cpuMillisecondsPerEvent)}`,
     );
   }
 
@@ -51,7 +51,9 @@ export function formatResultTables(result: BenchResult): string {
     ];
     const half = offers.nextBestOfferAtHalfPeak;
     sections.push(
-      table(
+      `next-best-offer catalog: ${integer(offers.customers)} customers, ${offers.campaigns} campaigns, ${offers.offers} offers; ` +
+        `set-up took ${fixed(offers.setupSeconds)} s\n` +
+        table(
         ['endpoint', 'load', 'requests', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'errors'],
         [
           row('next-best-offer', `${offers.concurrency} connections`, offers.nextBestOfferPeak),
@@ -67,8 +69,24 @@ export function formatResultTables(result: BenchResult): string {
     );
   }
 
+  const delivery = result.delivery;
+  if (delivery !== null) {
+    sections.push(
+      table(
+        ['delivery', 'value'],
+        [
+          ['messages, worker processes', `${integer(delivery.messages)}, ${delivery.workers}`],
+          ['sent, webhook requests received', `${integer(delivery.sent)}, ${integer(delivery.webhookDeliveries)}`],
+          ['seconds until the last was sent', fixed(delivery.seconds)],
+          ['messages/s', integer(delivery.messagesPerSecond)],
+        ],
+        [false, true],
+      ) + `\nCPU ms per message: ${formatCpuCost(delivery.cpuMillisecondsPerMessage)}`,
+    );
+  }
+
   const usageRows: string[][] = [];
-  for (const usage of [...(ingestion?.usage ?? []), ...(offers?.usage ?? [])]) {
+  for (const usage of [...(ingestion?.usage ?? []), ...(offers?.usage ?? []), ...(delivery?.usage ?? [])]) {
     for (const waylineProcess of usage.processes) {
       usageRows.push([usage.phase, waylineProcess.name, fixed(waylineProcess.peakRssMiB, 0), fixed(waylineProcess.cpuPercentOfOneCore, 0)]);
     }
@@ -87,7 +105,7 @@ export function formatResultTables(result: BenchResult): string {
   }
 
   const databaseRows: string[][] = [];
-  for (const usage of [...(ingestion?.usage ?? []), ...(offers?.usage ?? [])]) {
+  for (const usage of [...(ingestion?.usage ?? []), ...(offers?.usage ?? []), ...(delivery?.usage ?? [])]) {
     if (usage.database !== null) {
       const activity = usage.database;
       databaseRows.push([

@@ -15,6 +15,7 @@ import { InvalidOptionsError, parseOptions, usage, wantsHelp, type BenchOptions,
 import { measureMachineBusyPercent, ProcessSampler } from './process-sampler.ts';
 import { logStep } from './progress.ts';
 import { formatResultTables } from './result-table.ts';
+import { runDeliveryScenario, type DeliveryResult } from './scenarios/delivery.scenario.ts';
 import { runIngestionScenario, type IngestionResult } from './scenarios/ingestion.scenario.ts';
 import { runNextBestOfferScenario, type NextBestOfferResult } from './scenarios/next-best-offer.scenario.ts';
 import type { ScenarioContext } from './scenarios/scenario-context.ts';
@@ -67,6 +68,7 @@ function readServers(): { databaseUrl: string; redisUrl: string } | null {
 interface Collected {
   ingestion: IngestionResult | null;
   nextBestOffer: NextBestOfferResult | null;
+  delivery: DeliveryResult | null;
   cpuProfiles: CpuProfileSummary[];
   errors: string[];
 }
@@ -114,7 +116,7 @@ async function main(): Promise<number> {
   process.once('SIGINT', stopOnSignal);
   process.once('SIGTERM', stopOnSignal);
 
-  const collected: Collected = { ingestion: null, nextBestOffer: null, cpuProfiles: [], errors: [] };
+  const collected: Collected = { ingestion: null, nextBestOffer: null, delivery: null, cpuProfiles: [], errors: [] };
   let databaseReader: DatabaseActivityReader | null = null;
   sampler.start();
   try {
@@ -174,6 +176,8 @@ async function runScenarios(options: BenchOptions, deployment: WaylineDeployment
     logStep(`scenario ${scenario}`);
     if (scenario === 'ingestion') {
       collected.ingestion = await runIngestionScenario(context);
+    } else if (scenario === 'delivery') {
+      collected.delivery = await runDeliveryScenario(context);
     } else {
       collected.nextBestOffer = await runNextBestOfferScenario(context);
     }
@@ -211,6 +215,7 @@ function buildResult(
     },
     ingestion,
     nextBestOffer,
+    delivery: collected.delivery,
     peakRssMiB: Object.fromEntries([...sampler.runPeakRssKiB].map(([name, kib]) => [name, kib / 1024])),
     targets: checkTargets(ingestion, nextBestOffer),
     cpuProfiles: collected.cpuProfiles,

@@ -4,23 +4,23 @@ import { HttpRequestError, type LocalHttpClient } from './local-http-client.ts';
 import type { Progress } from './progress.ts';
 
 export interface ScoringWaitResult {
-  /** performance.now() when the last customer was seen with no pending event, or null on timeout. */
+  /** performance.now() when scoring was first seen caught up, or null on timeout. */
   drainedAtMs: number | null;
-  /** Customers still with pending events at the timeout. */
-  customersPending: number;
-  journeyRequests: number;
+  /** Events still unscored at the timeout, or 0. */
+  eventsPending: number;
+  /** Requests to GET /v1/scoring/status and to the journeys of the sampled customers. */
+  statusRequests: number;
 }
 
-/** Customers polled while most events are still pending. A small sample keeps the polling from slowing scoring down. */
+const POLL_INTERVAL_MS = 50;
+/** Customers whose journeys are read at the end, to check them against the status endpoint. */
 const SAMPLE_SIZE = 16;
-const POLL_CONCURRENCY = 4;
-const PAUSE_BETWEEN_SWEEPS_MS = 100;
 
 /**
- * Waits until every customer's journey reports `pendingEvents == 0`. It first polls a
- * small sample until that sample is scored, then sweeps over all customers, dropping each
- * one once it is scored, until none is left. A customer who receives no new events stays
- * scored, so each one needs to be seen scored once. The end is known to within one sweep.
+ * Polls `GET /v1/scoring/status` every POLL_INTERVAL_MS until no event is left unscored.
+ * The poll is one indexed count, so it hardly slows scoring down, and the end is known
+ * to within one interval. Then it reads the journeys of a sample of customers and fails
+ * if any of them still reports a pending event.
  */
 export async function waitUntilScored(
   client: LocalHttpClient,
@@ -28,45 +28,38 @@ export async function waitUntilScored(
   options: { timeoutMs: number; progress: Progress },
 ): Promise<ScoringWaitResult> {
   const deadlineMs = performance.now() + options.timeoutMs;
-  const pending = new Set(customerIds);
-  let journeyRequests = 0;
-  let drainedAtMs: number | null = null;
+  let statusRequests = 0;
+  let firstBacklog: number | null = null;
+  let eventsPending = Number.POSITIVE_INFINITY;
 
-  const checkAll = async (ids: string[]): Promise<void> => {
-    let next = 0;
-    const poller = async () => {
-      while (next < ids.length && performance.now() < deadlineMs) {
-        const id = ids[next]!;
-        next += 1;
-        journeyRequests += 1;
-        if ((await pendingEventsOf(client, id)) === 0) {
-          pending.delete(id);
-          drainedAtMs = performance.now();
+  while (performance.now() < deadlineMs) {
+    statusRequests += 1;
+    eventsPending = await unscoredEvents(client);
+    const observedAtMs = performance.now();
+    firstBacklog ??= Math.max(eventsPending, 1);
+    options.progress.update(Math.min(1, 1 - eventsPending / firstBacklog), `${eventsPending} events waiting to be scored`);
+    if (eventsPending === 0) {
+      const step = Math.max(1, Math.floor(customerIds.length / SAMPLE_SIZE));
+      for (const customerId of customerIds.filter((_, index) => index % step === 0).slice(0, SAMPLE_SIZE)) {
+        statusRequests += 1;
+        const pending = await pendingEventsOf(client, customerId);
+        if (pending !== 0) {
+          throw new Error(`GET /v1/scoring/status reported no unscored event, but customer ${customerId} has ${pending} pending`);
         }
       }
-    };
-    await Promise.all(Array.from({ length: POLL_CONCURRENCY }, poller));
-    options.progress.update((customerIds.length - pending.size) / customerIds.length, `${pending.size} customers with pending events`);
-  };
-
-  const step = Math.max(1, Math.floor(customerIds.length / SAMPLE_SIZE));
-  let sample = customerIds.filter((_, index) => index % step === 0).slice(0, SAMPLE_SIZE);
-  while (sample.length > 0 && performance.now() < deadlineMs) {
-    await checkAll(sample);
-    sample = sample.filter((id) => pending.has(id));
-    if (sample.length > 0) {
-      await sleep(PAUSE_BETWEEN_SWEEPS_MS);
+      return { drainedAtMs: observedAtMs, eventsPending: 0, statusRequests };
     }
+    await sleep(POLL_INTERVAL_MS);
   }
+  return { drainedAtMs: null, eventsPending, statusRequests };
+}
 
-  while (pending.size > 0 && performance.now() < deadlineMs) {
-    await checkAll([...pending]);
-    if (pending.size > 0) {
-      await sleep(PAUSE_BETWEEN_SWEEPS_MS);
-    }
+async function unscoredEvents(client: LocalHttpClient): Promise<number> {
+  const response = await client.getReadOnly('/v1/scoring/status');
+  if (response.status !== 200) {
+    throw new HttpRequestError(`GET /v1/scoring/status returned ${response.status}, expected 200: ${response.body.slice(0, 500)}`);
   }
-
-  return { drainedAtMs: pending.size === 0 ? drainedAtMs : null, customersPending: pending.size, journeyRequests };
+  return (JSON.parse(response.body) as { unscoredEvents: number }).unscoredEvents;
 }
 
 async function pendingEventsOf(client: LocalHttpClient, customerId: string): Promise<number> {

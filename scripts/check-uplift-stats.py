@@ -4,8 +4,12 @@
 The script computes six reports from the raw CSV: campaigns hillstrom-mens (Mens E-Mail
 against No E-Mail) and hillstrom-womens (Womens E-Mail against No E-Mail), each for the
 metrics visit, conversion and spend. Spend is per customer, with customers who spent
-nothing counted as 0. It then compares them with Wayline's reports, field by field, to 6
-decimals and exits with status 1 on any mismatch.
+nothing counted as 0. Each report has the rates, uplift, interval and p-value, the interval
+of the relative uplift, the incremental total, the minimum detectable effect and the
+chi-square sample-ratio check against the configured 50% control share. It then compares
+them with Wayline's reports, field by field, to 6 decimals and exits with status 1 on any
+mismatch. The edge cases (zero conversions, tiny and empty arms, 0% and 100% rates and
+shares) are compared through the unit-test tables that --print-cases generates.
 
 It needs Debian's interpreter, /usr/bin/python3, with `apt-get install -y
 python3-statsmodels python3-scipy`, and python3-mpmath for --print-cases. It was written
@@ -18,6 +22,9 @@ Usage:
       six times from the project folder, with this process's environment.
   scripts/check-uplift-stats.py PATH/hillstrom.csv --wayline-json reports.json
       Compares a JSON array of the six reports instead of running the CLI.
+  scripts/check-uplift-stats.py PATH/hillstrom.csv --simulate-sequential
+      Simulates A/A tests looked at every day, with the fixed-sample test and with the
+      always-valid interval, and prints their false-positive rates.
   scripts/check-uplift-stats.py PATH/hillstrom.csv --print-cases
       Prints the expected-value tables of the unit tests in libs/experiments/src/statistics/,
       one section per spec file, to paste between its GENERATED CASES markers.
@@ -45,6 +52,7 @@ import numpy as np
 import scipy
 import statsmodels
 from scipy import optimize, stats
+from statsmodels.stats.power import NormalIndPower, normal_power
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint, proportions_ztest
 from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
 
@@ -60,7 +68,14 @@ REQUIRED_COLUMNS = ("segment", "visit", "conversion", "spend")
 
 # Two values agree to 6 decimals when they differ by at most half a unit in the 6th decimal.
 TOLERANCE = 0.5e-6
-COMPARED_FIELDS = ("n", "conversions", "rate", "absolute", "relative", "ci95", "pValue")
+COMPARED_FIELDS = (
+    "n", "conversions", "rate", "absolute", "relative", "ci95", "pValue",
+    "relativeCi95", "incremental", "mde", "srm",
+)
+# Each Hillstrom campaign sends half of the customers it covers to the shared control group.
+HILLSTROM_CONTROL_SHARE = 0.5
+MDE_ALPHA = 0.05
+MDE_POWER = 0.8
 
 
 class InputError(Exception):
@@ -150,6 +165,12 @@ def binary_reference(treatment_count: int, treatment_n: int, control_count: int,
         )
 
     absolute = None if treatment_rate is None or control_rate is None else treatment_rate - control_rate
+    relative_ci95 = None
+    if treatment_count > 0 and control_count > 0:
+        low, high = confint_proportions_2indep(
+            treatment_count, treatment_n, control_count, control_n, method="log", compare="ratio"
+        )
+        relative_ci95 = interval_or_none(low - 1, high - 1)
     return {
         "treatment": {"n": treatment_n, "conversions": treatment_count, "rate": treatment_rate},
         "control": {"n": control_n, "conversions": control_count, "rate": control_rate},
@@ -158,8 +179,56 @@ def binary_reference(treatment_count: int, treatment_n: int, control_count: int,
             "relative": relative_uplift(treatment_rate, control_rate),
             "ci95": ci95,
             "pValue": finite_or_none(p_value),
+            "relativeCi95": relative_ci95,
+            "incremental": incremental_reference(treatment_n, absolute, ci95),
+            "minimumDetectableEffect": rate_mde_reference(treatment_n, control_n, control_rate),
         },
     }
+
+
+def incremental_reference(treatment_n: int, absolute: Optional[float], ci95: Optional[list[float]]) -> dict:
+    return {
+        "value": None if absolute is None else absolute * treatment_n,
+        "ci95": None if ci95 is None else [ci95[0] * treatment_n, ci95[1] * treatment_n],
+    }
+
+
+def rate_mde_reference(treatment_n: int, control_n: int, control_rate: Optional[float]) -> dict:
+    """Minimum detectable rate increase from Cohen's h, on statsmodels' NormalIndPower power function.
+
+    h is solved with brentq to full precision, because NormalIndPower().solve_power in
+    statsmodels 0.13.5 stops early: for Hillstrom's arms its h gives power 0.7999925, not 0.8,
+    which moves the MDE by 1e-5 relative error.
+    """
+    if treatment_n == 0 or control_n == 0 or control_rate is None:
+        return {"absolute": None, "relative": None}
+    power = NormalIndPower()
+    cohens_h = optimize.brentq(
+        lambda h: power.power(h, treatment_n, MDE_ALPHA, ratio=control_n / treatment_n) - MDE_POWER,
+        1e-12,
+        100,
+        xtol=1e-300,
+        rtol=4 * np.finfo(float).eps,
+    )
+    angle = math.asin(math.sqrt(control_rate)) + cohens_h / 2
+    if angle > math.pi / 2:
+        return {"absolute": None, "relative": None}
+    absolute = math.sin(angle) ** 2 - control_rate
+    return {"absolute": absolute, "relative": None if control_rate == 0 else absolute / control_rate}
+
+
+def standardized_detectable_effect() -> float:
+    """u with statsmodels' two-sided normal_power(u, nobs=1, alpha) = power, solved with brentq."""
+    return optimize.brentq(
+        lambda u: normal_power(u, 1, MDE_ALPHA) - MDE_POWER, 0.1, 40, xtol=1e-15, rtol=4 * np.finfo(float).eps
+    )
+
+
+def sample_ratio_reference(control_n: int, treatment_n: int, control_share: float) -> dict:
+    """scipy's chi-square goodness-of-fit test of [n_c, n_t] against the configured split."""
+    total = control_n + treatment_n
+    result = stats.chisquare([control_n, treatment_n], [total * control_share, total * (1 - control_share)])
+    return {"chiSquare": float(result.statistic), "pValue": float(result.pvalue), "flagged": bool(result.pvalue < 0.001)}
 
 
 def precise_t_critical_value(df: float, confidence: float = 0.95) -> float:
@@ -201,6 +270,23 @@ def spend_reference(treatment: list[float], control: list[float], precise_quanti
             ci95 = [difference - half_width, difference + half_width]
 
     absolute = None if treatment_mean is None or control_mean is None else treatment_mean - control_mean
+    relative_ci95 = None
+    mde: dict = {"absolute": None, "relative": None}
+    if len(treatment) > 1 and len(control) > 1:
+        treatment_variance = float(treatment_array.var(ddof=1))
+        control_variance = float(control_array.var(ddof=1))
+        if treatment_mean > 0 and control_mean > 0:
+            # Delta method on log(x̄_t / x̄_c), written out with numpy; statsmodels has no helper for it.
+            log_ratio = math.log(treatment_mean / control_mean)
+            half_width = stats.norm.isf(0.025) * math.sqrt(
+                treatment_variance / (len(treatment) * treatment_mean**2)
+                + control_variance / (len(control) * control_mean**2)
+            )
+            relative_ci95 = [math.exp(log_ratio - half_width) - 1, math.exp(log_ratio + half_width) - 1]
+        mde_absolute = standardized_detectable_effect() * math.sqrt(
+            treatment_variance / len(treatment) + control_variance / len(control)
+        )
+        mde = {"absolute": mde_absolute, "relative": None if control_mean == 0 else mde_absolute / control_mean}
     return {
         "treatment": {"n": len(treatment), "conversions": math.fsum(treatment), "rate": treatment_mean},
         "control": {"n": len(control), "conversions": math.fsum(control), "rate": control_mean},
@@ -209,6 +295,9 @@ def spend_reference(treatment: list[float], control: list[float], precise_quanti
             "relative": relative_uplift(treatment_mean, control_mean),
             "ci95": ci95,
             "pValue": finite_or_none(p_value),
+            "relativeCi95": relative_ci95,
+            "incremental": incremental_reference(len(treatment), absolute, ci95),
+            "minimumDetectableEffect": mde,
         },
     }
 
@@ -232,7 +321,8 @@ def hillstrom_reference(arms: dict[str, Arm], campaign: str, metric: str) -> dic
         report = binary_reference(
             sum(treatment_values), len(treatment_values), sum(control_values), len(control_values)
         )
-    return {"campaign": campaign, "metric": metric, **report}
+    split = sample_ratio_reference(len(control.visit), len(treatment.visit), HILLSTROM_CONTROL_SHARE)
+    return {"campaign": campaign, "metric": metric, **report, "sampleRatioMismatch": split}
 
 
 # --- Comparison ------------------------------------------------------------------------
@@ -306,7 +396,26 @@ def field_values(report: dict) -> list[tuple[str, str, Any]]:
     values.append(("ci95", "uplift.ci95[0]", None if ci95 is None else ci95[0]))
     values.append(("ci95", "uplift.ci95[1]", None if ci95 is None else ci95[1]))
     values.append(("pValue", "uplift.pValue", uplift.get("pValue", "<missing>")))
+    values.extend(interval_values("relativeCi95", "uplift.relativeCi95", uplift.get("relativeCi95", "<missing>")))
+    incremental = uplift.get("incremental") or {}
+    values.append(("incremental", "uplift.incremental.value", incremental.get("value", "<missing>")))
+    values.extend(interval_values("incremental", "uplift.incremental.ci95", incremental.get("ci95", "<missing>")))
+    mde = uplift.get("minimumDetectableEffect") or {}
+    values.append(("mde", "uplift.minimumDetectableEffect.absolute", mde.get("absolute", "<missing>")))
+    values.append(("mde", "uplift.minimumDetectableEffect.relative", mde.get("relative", "<missing>")))
+    split = report.get("sampleRatioMismatch") or {}
+    values.append(("srm", "sampleRatioMismatch.chiSquare", split.get("chiSquare", "<missing>")))
+    values.append(("srm", "sampleRatioMismatch.pValue", split.get("pValue", "<missing>")))
+    values.append(("srm", "sampleRatioMismatch.flagged", split.get("flagged", "<missing>")))
     return values
+
+
+def interval_values(field: str, label: str, interval: Any) -> list[tuple[str, str, Any]]:
+    if interval is None:
+        return [(field, f"{label}[0]", None), (field, f"{label}[1]", None)]
+    if not (isinstance(interval, list) and len(interval) == 2):
+        return [(field, f"{label}[0]", "<invalid>"), (field, f"{label}[1]", "<invalid>")]
+    return [(field, f"{label}[0]", interval[0]), (field, f"{label}[1]", interval[1])]
 
 
 def difference(expected: Any, actual: Any) -> Optional[float]:
@@ -314,6 +423,8 @@ def difference(expected: Any, actual: Any) -> Optional[float]:
     if expected is None and actual is None:
         return 0.0
     numeric = (int, float)
+    if isinstance(expected, bool) and isinstance(actual, bool):
+        return 0.0 if expected == actual else None
     if isinstance(expected, bool) or isinstance(actual, bool):
         return None
     if isinstance(expected, numeric) and isinstance(actual, numeric):
@@ -373,7 +484,7 @@ def compare(references: list[dict], wayline_reports: dict[tuple[str, str], dict]
     for field in COMPARED_FIELDS:
         gap = max_difference[field]
         formatted_gap = "not comparable (null against a number, or not a number)" if math.isinf(gap) else f"{gap:.3e}"
-        print(f"  {field:<12}{formatted_gap}")
+        print(f"  {field:<14}{formatted_gap}")
 
     total = len(rows)
     if mismatches:
@@ -410,6 +521,35 @@ SPEND_CASES = [
     ("control spend all zero", [0.0, 0.0, 12.5, 0.0, 3.0], [0.0, 0.0, 0.0, 0.0]),
     ("small skewed arms", [0.0, 0.0, 0.0, 49.99, 0.0, 120.5, 0.0, 0.0], [0.0, 0.0, 35.0, 0.0, 0.0, 0.0, 0.0]),
     ("two customers per arm", [10.0, 12.0], [3.0, 30.0]),
+]
+
+# (control n, treatment n, configured control share) for the sample-ratio-mismatch table:
+# Hillstrom's Mens and Womens splits, a deliberately skewed split, a 10% holdout, tiny groups.
+SAMPLE_RATIO_CASES = [
+    (21306, 21307, 0.5),
+    (21306, 21387, 0.5),
+    (5300, 4700, 0.5),
+    (1040, 8960, 0.1),
+    (1500, 8500, 0.1),
+    (1, 2, 0.5),
+    (3, 0, 0.2),
+]
+
+# (successes, n) of treatment and control for the relative-interval and MDE tables.
+RATIO_CASES = [
+    ("Hillstrom Mens visits", (3894, 21307), (2262, 21306)),
+    ("Hillstrom Womens conversions", (99, 21387), (61, 21306)),
+    ("small arms", (7, 23), (3, 19)),
+    ("every customer in both arms", (80, 80), (50, 50)),
+    ("one success per arm", (1, 500), (1, 700)),
+    ("treatment below control", (120, 2500), (150, 2400)),
+]
+MDE_CASES = [
+    ("Hillstrom Mens conversions", (21307, 21306, 122)),
+    ("control rate 0", (1000, 1000, 0)),
+    ("control rate 50%", (400, 600, 300)),
+    ("unequal arms", (90000, 10000, 1200)),
+    ("tiny arms, nothing detectable", (2, 2, 2)),
 ]
 
 # (successes, n) pairs for the Wilson interval table.
@@ -477,6 +617,9 @@ def print_cases(arms: dict[str, Arm]) -> None:
     print_welch_cases()
     print_wilson_cases()
     print_distribution_cases()
+    print_sample_ratio_cases()
+    print_ratio_interval_cases()
+    print_minimum_detectable_effect_cases()
 
 
 def print_uplift_cases(arms: dict[str, Arm]) -> None:
@@ -619,6 +762,96 @@ def print_distribution_cases() -> None:
     print(f"const normalCriticalValue95 = {ts_number(float(mpmath.sqrt(2) * mpmath.erfinv(mpmath.mpf('0.95'))))};")
 
 
+def print_sample_ratio_cases() -> None:
+    print_section("sample-ratio-mismatch.spec.ts")
+    print("// scipy's chisquare([n_c, n_t], [N*s, N*(1 - s)]): [n_c, n_t, s, chi-square, p-value]")
+    print("const sampleRatioCases: [number, number, number, number, number][] = [")
+    for control_n, treatment_n, share in SAMPLE_RATIO_CASES:
+        with edge_case_warnings_ignored():
+            reference = sample_ratio_reference(control_n, treatment_n, share)
+        if finite_or_none(reference["chiSquare"]) is None:
+            continue
+        print(
+            f"  [{control_n}, {treatment_n}, {ts_number(share)}, "
+            f"{ts_number(reference['chiSquare'])}, {ts_number(reference['pValue'])}],"
+        )
+    print("];")
+
+
+def print_ratio_interval_cases() -> None:
+    print_section("ratio-interval.spec.ts")
+    print("// statsmodels' confint_proportions_2indep(x_t, n_t, x_c, n_c, method='log', compare='ratio') − 1")
+    print("const ratioCases: RatioCase[] = [")
+    for name, (treatment_count, treatment_n), (control_count, control_n) in RATIO_CASES:
+        low, high = confint_proportions_2indep(
+            treatment_count, treatment_n, control_count, control_n, method="log", compare="ratio"
+        )
+        print(
+            f"  {{ name: {ts_string(name)}, treatment: {{ successes: {treatment_count}, n: {treatment_n} }}, "
+            f"control: {{ successes: {control_count}, n: {control_n} }}, expected: [{ts_number(low - 1)}, {ts_number(high - 1)}] }},"
+        )
+    print("];\n")
+    print("// Delta method on log(mean_t / mean_c) with numpy's sample variances and scipy's normal quantile.")
+    print("const meanRatioCases: MeanRatioCase[] = [")
+    for name, treatment, control in SPEND_CASES:
+        interval = spend_reference(treatment, control)["uplift"]["relativeCi95"]
+        if interval is None:
+            continue
+        print(f"  {{ name: {ts_string(name)}, treatment: {ts_sums(treatment)}, control: {ts_sums(control)}, expected: {ts_interval(interval)} }},")
+    print("];")
+
+
+def print_minimum_detectable_effect_cases() -> None:
+    print_section("minimum-detectable-effect.spec.ts")
+    print(f"// u with statsmodels' normal_power(u, 1, alpha={MDE_ALPHA}) = {MDE_POWER}, two-sided")
+    print(f"const standardizedEffect = {ts_number(standardized_detectable_effect())};")
+    print("// Cohen's h solves statsmodels' NormalIndPower().power(h, n_t, 0.05, ratio=n_c/n_t) = 0.8 (brentq);")
+    print("// the rate difference is sin²(asin√p_c + h/2) − p_c. [n_t, n_c, x_c, absolute MDE or null]")
+    print("const rateMdeCases: Array<[string, number, number, number, number | null]> = [")
+    for name, (treatment_n, control_n, control_count) in MDE_CASES:
+        reference = rate_mde_reference(treatment_n, control_n, control_count / control_n)
+        print(
+            f"  [{ts_string(name)}, {treatment_n}, {control_n}, {control_count}, {ts_number(reference['absolute'])}],"
+        )
+    print("];")
+
+
+def simulate_sequential(seed: int = 20261204) -> int:
+    """Estimate how often A/A tests look significant when analysts look every day.
+
+    Each experiment has 30 daily looks with 200 new customers per arm and day and a true
+    conversion rate of 5% in both arms. A look rejects when the fixed-sample z-test gives
+    p < 0.05 (naive peeking), or when 0 is outside the mSPRT always-valid interval
+    (mixture scale 0.1, α = 0.05, the formula of mixtureSequentialLook written again here
+    with numpy). Returns 1 when the always-valid rate exceeds 5% by more than its
+    simulation error.
+    """
+    experiments, days, per_day, rate, alpha, scale = 4000, 30, 200, 0.05, 0.05, 0.1
+    generator = np.random.default_rng(seed)
+    treatment = generator.binomial(per_day, rate, size=(experiments, days)).cumsum(axis=1)
+    control = generator.binomial(per_day, rate, size=(experiments, days)).cumsum(axis=1)
+    n = per_day * np.arange(1, days + 1)
+    with edge_case_warnings_ignored():
+        treatment_rate, control_rate = treatment / n, control / n
+        estimate = treatment_rate - control_rate
+        pooled = (treatment + control) / (2 * n)
+        z = estimate / np.sqrt(pooled * (1 - pooled) * 2 / n)
+        naive = 2 * stats.norm.sf(np.abs(z)) < alpha
+        variance = treatment_rate * (1 - treatment_rate) / n + control_rate * (1 - control_rate) / n
+        ratio = scale**2 * n / 2
+        half_width = np.sqrt(variance * (1 + ratio) / ratio * (2 * math.log(1 / alpha) + np.log1p(ratio)))
+        sequential = np.abs(estimate) > half_width
+    naive_rate = naive.any(axis=1).mean()
+    sequential_rate = sequential.any(axis=1).mean()
+    single_look_rate = naive[:, -1].mean()
+    error = math.sqrt(alpha * (1 - alpha) / experiments)
+    print(f"A/A simulation: {experiments} experiments, {days} daily looks, {per_day} customers per arm and day, rate {rate}")
+    print(f"  fixed-sample z-test, last look only:  {single_look_rate:.4f} false positives")
+    print(f"  fixed-sample z-test, every day:       {naive_rate:.4f} false positives")
+    print(f"  always-valid mSPRT interval, every day: {sequential_rate:.4f} false positives (target at most {alpha})")
+    return 0 if sequential_rate <= alpha + 3 * error else 1
+
+
 # --- Command line ----------------------------------------------------------------------
 
 
@@ -647,6 +880,11 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
         "--timeout", type=float, default=300.0, help="maximum seconds for each CLI run (default: %(default)s)"
     )
     parser.add_argument(
+        "--simulate-sequential",
+        action="store_true",
+        help="run the A/A simulation of daily looks with and without the always-valid interval, then exit",
+    )
+    parser.add_argument(
         "--print-cases",
         action="store_true",
         help="print the expected-value tables of the unit tests as TypeScript and exit",
@@ -656,6 +894,8 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str]) -> int:
     arguments = parse_arguments(argv)
+    if arguments.simulate_sequential:
+        return simulate_sequential()
     try:
         arms = read_hillstrom(arguments.data)
         if arguments.print_cases:

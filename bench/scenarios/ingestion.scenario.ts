@@ -27,14 +27,14 @@ export interface IngestionResult extends ScenarioResultBase {
   endToEndEventsPerSecond: number | null;
   /**
    * CPU time per accepted event over both phases, in milliseconds per process (see
-   * cpuMillisecondsPerUnit). It includes serving the journey requests that watch scoring,
-   * about one per customer.
+   * cpuMillisecondsPerUnit). It includes serving the status polls that watch scoring,
+   * one every 50 ms.
    */
   cpuMillisecondsPerEvent: Record<string, number>;
-  /** The same over the sending phase alone, during which the worker scores alongside and no journey is polled. */
+  /** The same over the sending phase alone, during which the worker scores alongside and nothing is polled. */
   cpuMillisecondsPerEventWhileSending: Record<string, number>;
-  /** `GET /v1/customers/{id}/journey` requests made to watch scoring. */
-  journeyRequests: number;
+  /** `GET /v1/scoring/status` polls, and journey reads of the sampled customers, made to watch scoring. */
+  statusRequests: number;
   /** Read-only requests sent again because the server reset a reused connection. */
   connectionResetsRetried: number;
   /** `GET /health` latency every 250 ms while events were sent, a measure of how long the server's event loop was blocked. */
@@ -100,7 +100,7 @@ export async function runIngestionScenario(context: ScenarioContext): Promise<In
     const healthWhileScoring = await probe.stop();
     scoringProgress.done(
       wait.drainedAtMs === null
-        ? `timed out after ${options.timeoutSeconds} s with ${wait.customersPending} customers still pending`
+        ? `timed out after ${options.timeoutSeconds} s with ${wait.eventsPending} events still unscored`
         : `all events scored ${((wait.drainedAtMs - sentMs) / 1000).toFixed(1)} s after the last batch`,
     );
 
@@ -119,7 +119,7 @@ export async function runIngestionScenario(context: ScenarioContext): Promise<In
       endToEndEventsPerSecond: endToEndSeconds === null ? null : send.accepted / endToEndSeconds,
       cpuMillisecondsPerEvent: cpuMillisecondsPerUnit(usage, send.accepted),
       cpuMillisecondsPerEventWhileSending: cpuMillisecondsPerUnit(usage.slice(0, 1), send.accepted),
-      journeyRequests: wait.journeyRequests,
+      statusRequests: wait.statusRequests,
       connectionResetsRetried: reader.resetsRetried,
       healthWhileSending,
       healthWhileScoring,

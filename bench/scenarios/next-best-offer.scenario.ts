@@ -12,6 +12,8 @@ import type { ScenarioContext, ScenarioResultBase } from './scenario-context.ts'
 
 export interface NextBestOfferResult extends ScenarioResultBase {
   customers: number;
+  campaigns: number;
+  offers: number;
   eventsPerCustomer: number;
   concurrency: number;
   /** Seconds spent creating the catalog and the scored customers. */
@@ -34,7 +36,7 @@ export interface NextBestOfferResult extends ScenarioResultBase {
 }
 
 const CUSTOMER_PREFIX = 'offer';
-const EVENTS_PER_CUSTOMER = 5;
+const EVENTS_PER_CUSTOMER = 2;
 const WARM_UP_MS = 2000;
 
 /**
@@ -52,7 +54,7 @@ export async function runNextBestOfferScenario(context: ScenarioContext): Promis
   const usage: PhaseUsage[] = [];
   try {
     const setupStartMs = performance.now();
-    await createCatalog(setupClient, receiver);
+    await createCatalog(setupClient, receiver, options);
     await createScoredCustomers(context, setupClient);
     const setupSeconds = (performance.now() - setupStartMs) / 1000;
     await checkDecision(setupClient);
@@ -110,6 +112,8 @@ export async function runNextBestOfferScenario(context: ScenarioContext): Promis
 
     return {
       customers,
+      campaigns: options.offerCampaigns,
+      offers: options.offers,
       eventsPerCustomer: EVENTS_PER_CUSTOMER,
       concurrency: options.concurrency,
       setupSeconds,
@@ -131,35 +135,41 @@ export async function runNextBestOfferScenario(context: ScenarioContext): Promis
   }
 }
 
+/** What decisions read in the catalog: eligibility rules of several shapes, as marketers write them. */
+const CAMPAIGN_RULES: unknown[] = [
+  { in: [{ var: 'customer.emotion' }, ['frustrated', 'angry']] },
+  { '>=': [{ var: 'customer.engagement' }, 1] },
+  { '==': [{ var: 'customer.attributes.segment' }, 'gold'] },
+  { and: [{ '>=': [{ var: 'customer.eventCount' }, 2] }, { '!=': [{ var: 'customer.stage' }, 'churn-risk'] }] },
+  { '<': [{ var: 'customer.daysSinceLastEvent' }, 30] },
+];
+
 /**
- * Creates one channel on the local receiver, three offers and three campaigns, so a
- * decision evaluates three eligibility rules, ranks several offers and draws a holdout
- * arm, as with a small real catalog.
+ * Creates one channel on the local receiver and `--offer-campaigns` campaigns over
+ * `--offers` offers, spread evenly. The campaigns cycle through the rules above, with
+ * holdout shares from 0.1 to 0.5 and priorities 0 to 4; the last one has no rule, so
+ * every decision records one. A decision thus evaluates every rule and ranks the offers
+ * of every campaign that passes, as with a large real catalog.
  */
-async function createCatalog(client: LocalHttpClient, receiver: WebhookReceiver): Promise<void> {
+async function createCatalog(client: LocalHttpClient, receiver: WebhookReceiver, options: ScenarioContext['options']): Promise<void> {
   const post = (path: string, body: unknown) => client.requestJson('POST', `/v1/admin/${path}`, body, 201);
   await post('channels', { name: 'email', webhookUrl: receiver.url });
-  await post('offers', { name: 'voucher', channel: 'email', content: { subject: '10% off this week' }, value: 20 });
-  await post('offers', { name: 'upgrade', channel: 'email', content: { subject: 'Upgrade to premium' }, value: 50 });
-  await post('offers', { name: 'apology', channel: 'email', content: { subject: 'Sorry about that' }, value: 10 });
-  await post('campaigns', {
-    key: 'recovery',
-    name: 'Recover unhappy customers',
-    rule: { in: [{ var: 'customer.emotion' }, ['frustrated', 'angry']] },
-    offers: ['apology'],
-    holdoutShare: 0.1,
-    priority: 5,
-  });
-  await post('campaigns', {
-    key: 'engaged',
-    name: 'Engaged customers',
-    rule: { '>=': [{ var: 'customer.engagement' }, 1] },
-    offers: ['voucher', 'upgrade'],
-    holdoutShare: 0.2,
-    priority: 1,
-  });
-  await post('campaigns', { key: 'everyone', name: 'Everyone', offers: ['voucher'], holdoutShare: 0.5 });
-  logStep('next-best-offer: created 1 channel, 3 offers and 3 campaigns');
+  const offerNames = Array.from({ length: options.offers }, (_, index) => `offer-${index}`);
+  for (const [index, name] of offerNames.entries()) {
+    await post('offers', { name, channel: 'email', content: { subject: `Offer ${index}` }, value: 5 + (index % 10) * 5 });
+  }
+  for (let campaign = 0; campaign < options.offerCampaigns; campaign += 1) {
+    const last = campaign === options.offerCampaigns - 1;
+    await post('campaigns', {
+      key: `campaign-${campaign}`,
+      name: `Campaign ${campaign}`,
+      ...(last ? {} : { rule: CAMPAIGN_RULES[campaign % CAMPAIGN_RULES.length] }),
+      offers: offerNames.filter((_, offer) => offer % options.offerCampaigns === campaign),
+      holdoutShare: 0.1 * (1 + (campaign % 5)),
+      priority: campaign % 5,
+    });
+  }
+  logStep(`next-best-offer: created 1 channel, ${options.offers} offers and ${options.offerCampaigns} campaigns`);
 }
 
 async function createScoredCustomers(context: ScenarioContext, client: LocalHttpClient): Promise<void> {

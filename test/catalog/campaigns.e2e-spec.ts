@@ -48,6 +48,9 @@ describe('admin campaigns API', () => {
     expect(response.status).toBe(201);
     expect(Object.keys(response.body).sort()).toEqual([
       'active',
+      'applicabilityRule',
+      'businessLever',
+      'contextWeights',
       'createdAt',
       'endsAt',
       'holdoutGroup',
@@ -55,10 +58,12 @@ describe('admin campaigns API', () => {
       'id',
       'key',
       'name',
+      'offerBudget',
       'offers',
       'priority',
       'rule',
       'startsAt',
+      'suitabilityRule',
       'updatedAt',
     ]);
     expect(response.body.rule).toBe(true);

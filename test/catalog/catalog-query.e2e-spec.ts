@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { CatalogQueryService, CatalogService, evaluateEligibilityRule, type ActiveCampaign } from '#wayline/catalog';
+import { CatalogQueryService, CatalogService, emptyRecentEventCounts, evaluateEligibilityRule, type ActiveCampaign } from '#wayline/catalog';
 import { NotFoundError, ValidationError } from '#wayline/common';
 import { createTestApp, type TestApp } from '../support/test-app.ts';
 import { catalogTestAppOptions, createCampaign, createChannel, createOffer } from './catalog-fixtures.ts';
@@ -93,6 +93,11 @@ describe('CatalogQueryService', () => {
       key: 'mixed',
       name: 'Welcome series',
       rule: { '>=': [{ var: 'customer.engagement' }, 50] },
+      applicabilityRule: null,
+      suitabilityRule: null,
+      businessLever: 1,
+      contextWeights: [],
+      offerBudget: null,
       holdoutShare: 0.2,
       holdoutGroup: 'shared',
       priority: 10,
@@ -139,6 +144,10 @@ describe('CatalogQueryService', () => {
         stage: null,
         eventCount: 0,
         daysSinceLastEvent: null,
+        emotionConfidence: 0,
+        emotionTrend: null,
+        events: emptyRecentEventCounts(),
+        consent: {},
       },
       now: { hour: 12, weekday: 0 },
     };

@@ -25,7 +25,7 @@ describe('admin channels API', () => {
     const response = await api().post('/v1/admin/channels').send(channelBody({ name: 'email' }));
 
     expect(response.status).toBe(201);
-    expect(Object.keys(response.body).sort()).toEqual(['active', 'createdAt', 'id', 'name', 'updatedAt', 'webhookUrl']);
+    expect(Object.keys(response.body).sort()).toEqual(['active', 'createdAt', 'hasSigningSecret', 'id', 'kind', 'name', 'recipientAttribute', 'timeoutMs', 'updatedAt', 'webhookUrl']);
     expect(response.body.name).toBe('email');
     expect(response.body.webhookUrl).toBe('http://127.0.0.1:9/hooks/email');
     expect(response.body.active).toBe(true);

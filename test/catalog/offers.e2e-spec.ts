@@ -36,6 +36,7 @@ describe('admin offers API', () => {
       'createdAt',
       'id',
       'name',
+      'requiredAttributes',
       'updatedAt',
       'value',
     ]);

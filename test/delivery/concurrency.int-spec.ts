@@ -43,7 +43,7 @@ describe('DeliveryService concurrency', () => {
 
     // Each worker ticks until a tick claims nothing, as the job would.
     const drain = async (worker: DeliveryHarness): Promise<DeliveryTickResult> => {
-      const totals: DeliveryTickResult = { claimed: 0, sent: 0, retried: 0, failed: 0 };
+      const totals: DeliveryTickResult = { claimed: 0, sent: 0, retried: 0, failed: 0, cancelled: 0, skipped: 0, deferred: 0 };
       for (;;) {
         const result = await worker.service.deliverDue();
         if (result.claimed === 0) {

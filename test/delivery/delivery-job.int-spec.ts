@@ -8,7 +8,9 @@ import {
   OutreachMessageRepository,
   type DeliveryService,
   type DeliveryTickResult,
+  type SendRecheck,
 } from '#wayline/delivery';
+import { DecisioningModule } from '#wayline/decisioning';
 import { CoreModule, type Runtime } from '#wayline/runtime';
 import { DeliveryJob } from '../../apps/worker/src/jobs/delivery.job.ts';
 import { type TestStores, createTestStores } from '../support/test-stores.ts';
@@ -16,12 +18,17 @@ import { createCapturedLogger, LOG_LEVEL } from './captured-logger.ts';
 import { createChannel, createMessage } from './delivery.factories.ts';
 import { WebhookReceiver } from './webhook-receiver.ts';
 
-const EMPTY_TICK: DeliveryTickResult = { claimed: 0, sent: 0, retried: 0, failed: 0 };
+const EMPTY_TICK: DeliveryTickResult = { claimed: 0, sent: 0, retried: 0, failed: 0, cancelled: 0, skipped: 0, deferred: 0 };
+
+/** A contact policy that lets every message through. */
+const allowEverySend: SendRecheck = { recheckBeforeSend: async () => ({ action: 'send' }) };
 
 /** A stand-in for DeliveryService whose ticks finish only when the test calls `finish`. */
 class ControlledDelivery {
   calls = 0;
   private release: ((outcome: DeliveryTickResult | Error) => void) | undefined;
+
+  useSendRecheck(): void {}
 
   deliverDue(): Promise<DeliveryTickResult> {
     this.calls += 1;
@@ -54,7 +61,7 @@ function createJob(intervalMs = 60_000) {
   const scheduler = new SchedulerRegistry();
   const captured = createCapturedLogger();
   const config = loadConfig({ NODE_ENV: 'test', WAYLINE_DELIVERY_INTERVAL_MS: String(intervalMs) });
-  const job = new DeliveryJob(delivery as unknown as DeliveryService, scheduler, config, captured.logger);
+  const job = new DeliveryJob(delivery as unknown as DeliveryService, scheduler, config, captured.logger, allowEverySend);
   return { job, delivery, scheduler, lines: captured.lines };
 }
 
@@ -81,7 +88,7 @@ describe('DeliveryJob', () => {
     delivery.finish(new Error('database unavailable'));
     await expect(failing).resolves.toBeUndefined();
     const recovering = job.tick();
-    delivery.finish({ claimed: 2, sent: 2, retried: 0, failed: 0 });
+    delivery.finish({ claimed: 2, sent: 2, retried: 0, failed: 0, cancelled: 0, skipped: 0, deferred: 0 });
     await recovering;
 
     const errorLine = lines.find((line) => line.level === LOG_LEVEL.error);
@@ -145,7 +152,7 @@ describe('DeliveryJob', () => {
       };
 
       @Module({
-        imports: [CoreModule.forRoot(runtime), ScheduleModule.forRoot(), DeliveryModule],
+        imports: [CoreModule.forRoot(runtime), ScheduleModule.forRoot(), DeliveryModule, DecisioningModule],
         providers: [DeliveryJob],
       })
       class DeliveryJobTestModule {}

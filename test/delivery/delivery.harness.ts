@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { AppConfig } from '#wayline/config';
 import type { PrismaClient } from '#wayline/database';
-import { DeliveryService, OutreachMessageRepository, WebhookSender, type RandomSource } from '#wayline/delivery';
+import { DeliveryService, OutreachMessageRepository, WebhookSender, type RandomSource, type SendRecheck } from '#wayline/delivery';
 
 export interface DeliveryHarness {
   repository: OutreachMessageRepository;
@@ -14,6 +14,8 @@ export interface HarnessOptions {
   delivery?: Partial<AppConfig['delivery']>;
   /** Jitter source. The default of 0.5 puts every retry at half the backoff ceiling. */
   random?: RandomSource;
+  /** Contact policy checked before each send, as the worker sets it; none by default. */
+  recheck?: SendRecheck;
 }
 
 /** Builds the delivery service over `prisma` the way DeliveryModule wires it, without a Nest app. */
@@ -27,5 +29,8 @@ export function createDeliveryHarness(prisma: PrismaClient, config: AppConfig, o
     options.logger,
     options.random ?? (() => 0.5),
   );
+  if (options.recheck !== undefined) {
+    service.useSendRecheck(options.recheck);
+  }
   return { repository, service };
 }

@@ -54,7 +54,7 @@ describe('DeliveryService', () => {
 
     const first = await harness.service.deliverDue();
 
-    expect(first).toEqual({ claimed: 1, sent: 1, retried: 0, failed: 0 });
+    expect(first).toEqual({ claimed: 1, sent: 1, retried: 0, failed: 0, cancelled: 0, skipped: 0, deferred: 0 });
     expect(receiver.requests).toHaveLength(1);
     const request = receiver.requests[0]!;
     expect(request.method).toBe('POST');
@@ -77,7 +77,7 @@ describe('DeliveryService', () => {
     expect(receiver.requestsFor(future.id)).toHaveLength(0);
 
     const second = await harness.service.deliverDue();
-    expect(second).toEqual({ claimed: 0, sent: 0, retried: 0, failed: 0 });
+    expect(second).toEqual({ claimed: 0, sent: 0, retried: 0, failed: 0, cancelled: 0, skipped: 0, deferred: 0 });
     expect(receiver.requests).toHaveLength(1);
   });
 
@@ -89,7 +89,7 @@ describe('DeliveryService', () => {
     const due = await harness.service.deliverDue(sendAt);
 
     expect(early.claimed).toBe(0);
-    expect(due).toEqual({ claimed: 1, sent: 1, retried: 0, failed: 0 });
+    expect(due).toEqual({ claimed: 1, sent: 1, retried: 0, failed: 0, cancelled: 0, skipped: 0, deferred: 0 });
     expect(receiver.requestsFor(message.id)).toHaveLength(1);
   });
 
@@ -101,7 +101,7 @@ describe('DeliveryService', () => {
     const first = await harness.service.deliverDue(tickStart);
     const tickEnd = Date.now();
 
-    expect(first).toEqual({ claimed: 1, sent: 0, retried: 1, failed: 0 });
+    expect(first).toEqual({ claimed: 1, sent: 0, retried: 1, failed: 0, cancelled: 0, skipped: 0, deferred: 0 });
     const pending = await harness.repository.findByDecisionId(message.decisionId);
     expect(pending?.status).toBe('pending');
     expect(pending?.attempts).toBe(1);
@@ -116,7 +116,7 @@ describe('DeliveryService', () => {
     expect(beforeDue.claimed).toBe(0);
 
     const retry = await harness.service.deliverDue(new Date(pending!.nextAttemptAt.getTime() + 1));
-    expect(retry).toEqual({ claimed: 1, sent: 1, retried: 0, failed: 0 });
+    expect(retry).toEqual({ claimed: 1, sent: 1, retried: 0, failed: 0, cancelled: 0, skipped: 0, deferred: 0 });
     const requests = receiver.requestsFor(message.id);
     expect(requests).toHaveLength(2);
     expect(requests[1]!.body).toEqual(requests[0]!.body);
@@ -136,7 +136,7 @@ describe('DeliveryService', () => {
     const first = await harness.service.deliverDue();
     const dayLater = await harness.service.deliverDue(new Date(Date.now() + 24 * HOUR_MS));
 
-    expect(first).toEqual({ claimed: 1, sent: 0, retried: 0, failed: 1 });
+    expect(first).toEqual({ claimed: 1, sent: 0, retried: 0, failed: 1, cancelled: 0, skipped: 0, deferred: 0 });
     expect(dayLater.claimed).toBe(0);
     expect(receiver.requests).toHaveLength(1);
     const stored = await harness.repository.findByDecisionId(message.decisionId);
@@ -152,7 +152,7 @@ describe('DeliveryService', () => {
     receiver.plan = () => ({ status: 500 });
     const message = await createMessage(prisma, harness.repository, channelId);
 
-    const totals: DeliveryTickResult = { claimed: 0, sent: 0, retried: 0, failed: 0 };
+    const totals: DeliveryTickResult = { claimed: 0, sent: 0, retried: 0, failed: 0, cancelled: 0, skipped: 0, deferred: 0 };
     for (let tick = 0; tick < MAX_ATTEMPTS + 2; tick += 1) {
       const result = await harness.service.deliverDue(new Date(Date.now() + tick * HOUR_MS));
       totals.claimed += result.claimed;
@@ -161,7 +161,7 @@ describe('DeliveryService', () => {
       totals.failed += result.failed;
     }
 
-    expect(totals).toEqual({ claimed: MAX_ATTEMPTS, sent: 0, retried: MAX_ATTEMPTS - 1, failed: 1 });
+    expect(totals).toEqual({ claimed: MAX_ATTEMPTS, sent: 0, retried: MAX_ATTEMPTS - 1, failed: 1, cancelled: 0, skipped: 0, deferred: 0 });
     expect(receiver.requestsFor(message.id)).toHaveLength(MAX_ATTEMPTS);
     const stored = await harness.repository.findByDecisionId(message.decisionId);
     expect(stored?.status).toBe('failed');
@@ -182,10 +182,10 @@ describe('DeliveryService', () => {
     const pending = await fast.repository.findByDecisionId(message.decisionId);
     const retry = await fast.service.deliverDue(new Date(Date.now() + HOUR_MS));
 
-    expect(first).toEqual({ claimed: 1, sent: 0, retried: 1, failed: 0 });
+    expect(first).toEqual({ claimed: 1, sent: 0, retried: 1, failed: 0, cancelled: 0, skipped: 0, deferred: 0 });
     expect(pending?.status).toBe('pending');
     expect(pending?.lastError).toBe(`timed out after ${timeoutMs} ms`);
-    expect(retry).toEqual({ claimed: 1, sent: 1, retried: 0, failed: 0 });
+    expect(retry).toEqual({ claimed: 1, sent: 1, retried: 0, failed: 0, cancelled: 0, skipped: 0, deferred: 0 });
     expect(receiver.requestsFor(message.id)).toHaveLength(2);
   });
 
@@ -198,7 +198,7 @@ describe('DeliveryService', () => {
 
     const result = await harness.service.deliverDue();
 
-    expect(result).toEqual({ claimed: 1, sent: 0, retried: 1, failed: 0 });
+    expect(result).toEqual({ claimed: 1, sent: 0, retried: 1, failed: 0, cancelled: 0, skipped: 0, deferred: 0 });
     const stored = await harness.repository.findByDecisionId(message.decisionId);
     expect(stored?.status).toBe('pending');
     expect(stored?.lastError).toBe('network error: ECONNREFUSED');
@@ -210,7 +210,7 @@ describe('DeliveryService', () => {
 
     const result = await harness.service.deliverDue();
 
-    expect(result).toEqual({ claimed: 1, sent: 0, retried: 0, failed: 1 });
+    expect(result).toEqual({ claimed: 1, sent: 0, retried: 0, failed: 1, cancelled: 0, skipped: 0, deferred: 0 });
     expect(receiver.requests).toHaveLength(1);
     const stored = await harness.repository.findByDecisionId(message.decisionId);
     expect(stored?.lastError).toBe('HTTP 307');
@@ -222,7 +222,7 @@ describe('DeliveryService', () => {
 
     const result = await harness.service.deliverDue();
 
-    expect(result).toEqual({ claimed: 1, sent: 0, retried: 0, failed: 1 });
+    expect(result).toEqual({ claimed: 1, sent: 0, retried: 0, failed: 1, cancelled: 0, skipped: 0, deferred: 0 });
     const stored = await harness.repository.findByDecisionId(message.decisionId);
     expect(stored?.status).toBe('failed');
     expect(stored?.lastError).toMatch(/^invalid webhook URL/);
@@ -236,7 +236,7 @@ describe('DeliveryService', () => {
 
     const result = await harness.service.deliverDue();
 
-    expect(result).toEqual({ claimed: 20, sent: 20, retried: 0, failed: 0 });
+    expect(result).toEqual({ claimed: 20, sent: 20, retried: 0, failed: 0, cancelled: 0, skipped: 0, deferred: 0 });
     for (const message of messages) {
       expect(receiver.requestsFor(message.id)).toHaveLength(1);
     }
@@ -256,5 +256,21 @@ describe('DeliveryService', () => {
     expect(text).not.toContain('Spring upgrade');
     expect(text).not.toContain(SECRET_QUERY);
     expect(text).not.toContain(receiver.url);
+  });
+
+  it('keeps the signing secret out of logs', async () => {
+    const signingSecret = 'signing-secret-27182818';
+    const signed = await createChannel(prisma, { webhookUrl: receiver.url });
+    await prisma.channel.update({ where: { id: signed.id }, data: { signingSecret } });
+    receiver.plan = (_request, index) => ({ status: index === 0 ? 503 : 400 });
+    const message = await createMessage(prisma, harness.repository, signed.id);
+
+    await harness.service.deliverDue();
+    await harness.service.deliverDue(new Date(Date.now() + HOUR_MS));
+
+    expect(receiver.requestsFor(message.id)).toHaveLength(2);
+    expect(receiver.requestsFor(message.id)[0]?.headers['wayline-signature']).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
+    expect(logs.raw.join('')).toContain(message.id);
+    expect(logs.raw.join('')).not.toContain(signingSecret);
   });
 });

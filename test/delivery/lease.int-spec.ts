@@ -49,7 +49,7 @@ describe('DeliveryService leases', () => {
 
     expect(dead?.id).toBe(message.id);
     expect(whileLeased.claimed).toBe(0);
-    expect(afterLease).toEqual({ claimed: 1, sent: 1, retried: 0, failed: 0 });
+    expect(afterLease).toEqual({ claimed: 1, sent: 1, retried: 0, failed: 0, cancelled: 0, skipped: 0, deferred: 0 });
     expect(receiver.requestsFor(message.id)).toHaveLength(1);
     const stored = await harness.repository.findByDecisionId(message.decisionId);
     expect(stored?.status).toBe('sent');
@@ -80,7 +80,7 @@ describe('DeliveryService leases', () => {
     const result = await slow.service.deliverDue();
     await takeOver;
 
-    expect(result).toEqual({ claimed: 1, sent: 0, retried: 0, failed: 0 });
+    expect(result).toEqual({ claimed: 1, sent: 0, retried: 0, failed: 0, cancelled: 0, skipped: 0, deferred: 0 });
     const stored = await slow.repository.findByDecisionId(message.decisionId);
     expect(stored?.status).toBe('sending');
     expect(stored?.attempts).toBe(2);
@@ -100,7 +100,7 @@ describe('DeliveryService leases', () => {
 
     const result = await harness.service.deliverDue(new Date(now));
 
-    expect(result).toEqual({ claimed: 1, sent: 0, retried: 0, failed: 1 });
+    expect(result).toEqual({ claimed: 1, sent: 0, retried: 0, failed: 1, cancelled: 0, skipped: 0, deferred: 0 });
     expect(receiver.requests).toHaveLength(0);
     const stored = await harness.repository.findByDecisionId(message.decisionId);
     expect(stored?.status).toBe('failed');

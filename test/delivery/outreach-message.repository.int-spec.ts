@@ -95,6 +95,9 @@ describe('OutreachMessageRepository', () => {
   it('returns the claimed row fields', async () => {
     const message = await createMessage(prisma, repository, channelId, { payload: { nested: { list: [1, 'two'] } } });
 
+    const decision = await prisma.decision.findUniqueOrThrow({ where: { id: message.decisionId } });
+    const channel = await prisma.channel.findUniqueOrThrow({ where: { id: channelId } });
+
     const [claim] = await repository.claimDue(new Date(), 10, LEASE_MS);
 
     expect(claim).toEqual({
@@ -104,6 +107,19 @@ describe('OutreachMessageRepository', () => {
       payload: { nested: { list: [1, 'two'] } },
       attempts: 1,
       webhookUrl: 'http://127.0.0.1:9/hook',
+      channel: {
+        name: channel.name,
+        webhookUrl: 'http://127.0.0.1:9/hook',
+        kind: 'webhook',
+        signingSecret: null,
+        timeoutMs: null,
+        recipientAttribute: null,
+      },
+      customerId: decision.customerId,
+      campaignId: null,
+      decidedAt: decision.createdAt,
+      sendAt: message.sendAt,
+      dueAt: message.sendAt,
       lockedUntil: expect.any(Date),
     });
   });

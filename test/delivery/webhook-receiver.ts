@@ -1,3 +1,4 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -7,6 +8,17 @@ export interface ReceivedRequest {
   path: string;
   headers: IncomingHttpHeaders;
   body: unknown;
+  /** The result of checking `wayline-signature`; `unchecked` when the receiver has no secret. */
+  signature: SignatureCheck;
+}
+
+export type SignatureCheck = 'unchecked' | 'valid' | 'missing' | 'malformed' | 'mismatch' | 'expired';
+
+export interface ReceiverOptions {
+  /** Verify `wayline-signature` with this secret and respond 401 to a request that fails. */
+  signingSecret?: string;
+  /** Largest accepted difference between the signature's timestamp and the receiver's clock, in seconds. */
+  toleranceSeconds?: number;
 }
 
 /** The response to one request: a status, sent after an optional delay in milliseconds. */
@@ -33,21 +45,27 @@ export class WebhookReceiver {
     readonly url: string,
   ) {}
 
-  static async start(path = '/hook'): Promise<WebhookReceiver> {
+  static async start(path = '/hook', options: ReceiverOptions = {}): Promise<WebhookReceiver> {
     let receiver: WebhookReceiver | undefined;
     const server = createServer((request, response) => {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
+        const raw = Buffer.concat(chunks);
+        const text = raw.toString('utf8');
+        const signature = options.signingSecret === undefined
+          ? 'unchecked'
+          : verifySignature(request.headers['wayline-signature'], raw, options.signingSecret, options.toleranceSeconds ?? 300);
         const received: ReceivedRequest = {
           method: request.method ?? '',
           path: request.url ?? '',
           headers: request.headers,
           body: text === '' ? undefined : JSON.parse(text),
+          signature,
         };
         const index = receiver!.requests.push(received) - 1;
-        const reply = receiver!.plan(received, index);
+        // A receiver that checks signatures rejects a bad one before it looks at the plan.
+        const reply = signature === 'unchecked' || signature === 'valid' ? receiver!.plan(received, index) : { status: 401 };
         const timer = setTimeout(() => {
           receiver!.pendingReplies.delete(timer);
           // A 3xx points back at this receiver, so a client that follows redirects shows up as a second request.
@@ -75,4 +93,29 @@ export class WebhookReceiver {
     this.server.closeAllConnections();
     await new Promise<void>((resolve, reject) => this.server.close((error) => (error ? reject(error) : resolve())));
   }
+}
+
+/**
+ * Verifies `t=<unix seconds>,v1=<hex>` as docs/delivery.md describes for receivers: the
+ * HMAC-SHA256 of `<t>.<raw body>` compared in constant time, and `t` within the tolerance
+ * of the receiver's clock. It is written from that page, not with Wayline's signing code.
+ */
+function verifySignature(header: string | string[] | undefined, rawBody: Buffer, secret: string, toleranceSeconds: number): SignatureCheck {
+  if (typeof header !== 'string') {
+    return 'missing';
+  }
+  const fields = new Map(header.split(',').map((part) => part.split('=', 2) as [string, string]));
+  const timestamp = Number(fields.get('t'));
+  const received = fields.get('v1');
+  if (!Number.isInteger(timestamp) || received === undefined || !/^[0-9a-f]{64}$/.test(received)) {
+    return 'malformed';
+  }
+  const expected = createHmac('sha256', secret).update(`${timestamp}.`).update(rawBody).digest();
+  if (!timingSafeEqual(expected, Buffer.from(received, 'hex'))) {
+    return 'mismatch';
+  }
+  if (Math.abs(Date.now() / 1000 - timestamp) > toleranceSeconds) {
+    return 'expired';
+  }
+  return 'valid';
 }

@@ -88,8 +88,15 @@ describe('main journey', () => {
     expect(offer.body.arm).toBe('treatment');
     expect(offer.body.offer.name).toBe('spring-voucher');
     expect(offer.body.campaign.key).toBe('spring-sale');
-    expect(offer.body.score.source).toBe('prior');
-    expect(offer.body.reasons.map((reason: { step: string }) => reason.step)).toEqual(['eligibility', 'ranking', 'assignment']);
+    // A new offer has no evidence yet, so its score is a Thompson draw.
+    expect(offer.body.score.source).toBe('exploration');
+    expect(offer.body.reasons.map((reason: { step: string }) => reason.step)).toEqual([
+      'eligibility', 'ranking', 'policy', 'policy', 'policy', 'policy', 'assignment',
+    ]);
+    const policyChecks = offer.body.reasons.filter((reason: { step: string }) => reason.step === 'policy');
+    expect(policyChecks.map((reason: { check: string; outcome: string }) => `${reason.check}:${reason.outcome}`)).toEqual([
+      'consent:passed', 'cooldown:passed', 'quiet-hours:passed', 'cap:passed',
+    ]);
     const decisionId: string = offer.body.decisionId;
 
     const delivered = await waitFor(

@@ -76,4 +76,31 @@ describe('feedback consistency and emotion sources', () => {
     expect(response.status).toBe(400);
     expect(response.body.problems[0].path).toBe('query.by');
   });
+
+  // Runs last: it adds a customer that the reports above do not expect.
+  it('assesses a rating again when later behaviour contradicts it', async () => {
+    const customerId = 'fb-later';
+    const scoredFeedback = async () => {
+      await waitFor(async () => {
+        const response = await request(testApp.url).get(`/v1/customers/${customerId}/journey`);
+        return response.body.pendingEvents === 0 ? true : undefined;
+      }, 15_000, `scoring of ${customerId}`);
+      const journey = await request(testApp.url).get(`/v1/customers/${customerId}/journey`);
+      return journey.body.timeline.find((event: { type: string }) => event.type === 'feedback');
+    };
+    await request(testApp.url).post('/v1/events').send(review(customerId, { rating: 5, touchpoint: 'app_review' })).expect(202);
+    const before = await scoredFeedback();
+    expect(before.feedback.consistency).not.toBe('inconsistent');
+
+    // Two days after the five stars the customer cancels: a separate request, so a later scoring pass.
+    await request(testApp.url)
+      .post('/v1/events')
+      .send({ customerId, type: 'cancellation', touchpoint: 'cancel_form', channel: 'web', occurredAt: '2026-12-03T10:00:00Z' })
+      .expect(202);
+    const after = await scoredFeedback();
+
+    expect(after.id).toBe(before.id);
+    expect(after.feedback.consistency).toBe('inconsistent');
+    expect(after.feedback.reasons.join(' ')).toMatch(/cancellation/);
+  });
 });

@@ -9,13 +9,15 @@ export * from './offers/offer.schemas.ts';
 export * from './offers/offer.service.ts';
 export * from './offers/offer.view.ts';
 export * from './campaigns/campaign.schemas.ts';
+export * from './campaigns/campaign-policy.schemas.ts';
 export * from './campaigns/campaign.service.ts';
 export * from './campaigns/campaign.view.ts';
 
 export * from './rules/eligibility-rule.ts';
 export * from './rules/eligibility-rule.evaluator.ts';
 export * from './rules/eligibility-rule.schema.ts';
-export { validateEligibilityRule, ELIGIBILITY_OPERATORS } from './rules/eligibility-rule.validator.ts';
+export * from './rules/eligibility-rule.trace.ts';
+export { validateEligibilityRule, collectRuleVariables, ELIGIBILITY_OPERATORS } from './rules/eligibility-rule.validator.ts';
 
 export { SLUG_PATTERN } from './shared/input-schemas.ts';
 export { withProblemPathPrefix } from './shared/problem-paths.ts';

@@ -18,6 +18,8 @@ const REDACTED_PATHS = [
   '*.authorization',
   'password',
   '*.password',
+  'signingSecret',
+  '*.signingSecret',
   'webhookUrl',
   '*.webhookUrl',
 ];

@@ -9,6 +9,8 @@ export interface AppConfig {
   logLevel: Env['LOG_LEVEL'];
   scoring: {
     intervalMs: number;
+    /** Customers one scoring transaction takes at most. */
+    customersPerPass: number;
     engagementHalfLifeDays: number;
     emotionHalfLifeDays: number;
     waitThresholdSeconds: number;
@@ -19,8 +21,14 @@ export interface AppConfig {
     backoffMs: number;
     timeoutMs: number;
     leaseMs: number;
+    graceMs: number;
   };
   models: { trainingCron: string };
+  /** Global control group: customers held out of every campaign. */
+  experiments: { globalControlShare: number; globalControlSalt: string };
+  /** 0 switches send-time optimization off. */
+  sendTime: { horizonHours: number };
+  platform: { offerMaxAgeSeconds: number };
 }
 
 export class InvalidEnvironmentError extends Error {
@@ -54,6 +62,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: env.LOG_LEVEL,
     scoring: {
       intervalMs: env.WAYLINE_SCORING_INTERVAL_MS,
+      customersPerPass: env.WAYLINE_SCORING_CUSTOMERS_PER_PASS,
       engagementHalfLifeDays: env.WAYLINE_ENGAGEMENT_HALF_LIFE_DAYS,
       emotionHalfLifeDays: env.WAYLINE_EMOTION_HALF_LIFE_DAYS,
       waitThresholdSeconds: env.WAYLINE_WAIT_THRESHOLD_SECONDS,
@@ -64,8 +73,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       backoffMs: env.WAYLINE_DELIVERY_BACKOFF_MS,
       timeoutMs: env.WAYLINE_DELIVERY_TIMEOUT_MS,
       leaseMs: env.WAYLINE_DELIVERY_LEASE_MS,
+      graceMs: env.WAYLINE_DELIVERY_GRACE_MS,
     },
     models: { trainingCron: env.WAYLINE_MODEL_TRAINING_CRON },
+    experiments: { globalControlShare: env.WAYLINE_GLOBAL_CONTROL_SHARE, globalControlSalt: env.WAYLINE_GLOBAL_CONTROL_SALT },
+    sendTime: { horizonHours: env.WAYLINE_SEND_TIME_HORIZON_HOURS },
+    platform: { offerMaxAgeSeconds: env.WAYLINE_PLATFORM_OFFER_MAX_AGE_SECONDS },
   };
 }
 

@@ -36,6 +36,8 @@ export const envSchema = z.object({
   WAYLINE_WAIT_THRESHOLD_SECONDS: z.coerce.number().nonnegative().default(120),
   /** How often the worker looks for unscored events, in milliseconds. */
   WAYLINE_SCORING_INTERVAL_MS: z.coerce.number().int().positive().default(1000),
+  /** Customers one scoring transaction takes at most; larger passes mean fewer statements per event. */
+  WAYLINE_SCORING_CUSTOMERS_PER_PASS: z.coerce.number().int().min(1).max(5000).default(500),
   /** How often the worker looks for due outreach messages, in milliseconds. */
   WAYLINE_DELIVERY_INTERVAL_MS: z.coerce.number().int().positive().default(1000),
   /** Attempts before an outreach message is parked as failed. */
@@ -46,8 +48,21 @@ export const envSchema = z.object({
   WAYLINE_DELIVERY_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   /** How long a worker owns a claimed message before another worker may claim it again, in milliseconds. */
   WAYLINE_DELIVERY_LEASE_MS: z.coerce.number().int().positive().default(60_000),
+  /** How late a message may still go out, in milliseconds after it was due; a message due longer ago is skipped. */
+  WAYLINE_DELIVERY_GRACE_MS: z.coerce.number().int().positive().default(60 * 60 * 1000),
+  /**
+   * How far after the earliest allowed moment a message may be moved to the customer's
+   * best hour of the week, in hours; 0 sends at the earliest allowed moment.
+   */
+  WAYLINE_SEND_TIME_HORIZON_HOURS: z.coerce.number().int().min(0).max(168).default(0),
+  /** Cache-Control max-age of the platform offer endpoint, in seconds. */
+  WAYLINE_PLATFORM_OFFER_MAX_AGE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
   /** How often the worker retrains propensity models, as a cron expression. */
   WAYLINE_MODEL_TRAINING_CRON: z.string().default('0 */15 * * * *'),
+  /** Share of customers held out of every campaign (the global control group), from 0 to 1; 0 turns it off. */
+  WAYLINE_GLOBAL_CONTROL_SHARE: z.coerce.number().min(0).max(1).default(0),
+  /** Salt of the global control group's hash; changing it draws a new group for customers not yet assigned. */
+  WAYLINE_GLOBAL_CONTROL_SALT: z.string().min(1).max(200).default('global-control'),
 });
 
 export type Env = z.infer<typeof envSchema>;

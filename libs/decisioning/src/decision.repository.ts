@@ -14,6 +14,11 @@ export interface NewDecision {
   channel: string | null;
   score: number | null;
   modelVersion: string | null;
+  /** Uplift model version, predicted uplift, score source and exploration probability of live decisions. */
+  upliftModelVersion?: string | null;
+  uplift?: number | null;
+  scoreSource?: 'model' | 'prior' | 'exploration' | null;
+  explorationProbability?: number | null;
   reasons: unknown[];
   features: Record<string, unknown>;
   source: 'live' | 'import';
@@ -97,6 +102,10 @@ function toRow(decision: NewDecision): Prisma.DecisionCreateManyInput {
     channel: decision.channel,
     score: decision.score,
     modelVersion: decision.modelVersion,
+    upliftModelVersion: decision.upliftModelVersion ?? null,
+    uplift: decision.uplift ?? null,
+    scoreSource: decision.scoreSource ?? null,
+    explorationProbability: decision.explorationProbability ?? null,
     reasons: decision.reasons as Prisma.InputJsonArray,
     features: decision.features as Prisma.InputJsonObject,
     source: decision.source,

@@ -1,12 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { CatalogQueryService, ChannelService, evaluateEligibilityRule, type ActiveCampaign, type EligibilityFacts } from '#wayline/catalog';
+import { CatalogQueryService, ChannelService, type ActiveCampaign } from '#wayline/catalog';
 import { NotFoundError, parseInput, ROOT_LOGGER, ValidationError } from '#wayline/common';
 import type { Prisma } from '#wayline/database';
-import { OutreachMessageRepository } from '#wayline/delivery';
+import { OutreachMessageRepository, SendTimeService, type SendTimeReason } from '#wayline/delivery';
 import { JourneyQueryService } from '#wayline/journeys';
-import { assignArm, holdoutPosition, type Arm } from './assignment/holdout-assignment.ts';
+import { ArbitrationService, type BudgetReason, type CandidateArbitration } from './arbitration/arbitration.service.ts';
+import type { PolicyStepReason } from './arbitration/policy-steps.ts';
+import type { Arm } from './assignment/holdout-assignment.ts';
+import { HoldoutAssignmentService } from './assignment/holdout-assignment.service.ts';
+import { ContactPolicyService, type PolicyReason } from './contact-policy/contact-policy.service.ts';
 import { DecisionRepository } from './decision.repository.ts';
 import type { DecisionFeatures } from './propensity/feature-encoder.ts';
 import { PropensityService, type OfferScore } from './propensity/propensity.service.ts';
@@ -15,12 +19,39 @@ export const nextBestOfferQuerySchema = z.strictObject({
   channel: z
     .string({ message: 'is required, such as channel=email' })
     .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be a channel name: lowercase letters, digits, "_" or "-"'),
+  /** How many of the top-ranked candidates to return; one decision is recorded either way. */
+  limit: z.coerce
+    .number({ message: 'must be a number from 1 to 10' })
+    .int('must be a whole number from 1 to 10')
+    .min(1, 'must be at least 1')
+    .max(10, 'must be at most 10')
+    .default(1),
 });
 
 export type DecisionReason =
-  | { step: 'eligibility'; campaign: string; passed: boolean; detail: string }
-  | { step: 'ranking'; campaign: string; offer: string; priority: number; probability: number; expectedValue: number; source: OfferScore['source']; modelVersion: string | null }
-  | { step: 'assignment'; campaign: string; holdoutGroup: string; holdoutShare: number; position: number; arm: Arm };
+  | PolicyStepReason
+  | BudgetReason
+  | ({ step: 'ranking'; campaign: string; offer: string; priority: number; expectedValue: number; arbitration: CandidateArbitration } & RecordedScore)
+  | { step: 'ranking-omitted'; candidates: number }
+  | {
+      step: 'assignment';
+      campaign: string;
+      holdoutGroup: string;
+      /** Share the arm was drawn with: the stored one for a returning customer. */
+      holdoutShare: number;
+      position: number;
+      arm: Arm;
+      /** True when the customer is in the global control group, which overrides the campaign's arm. */
+      globalControl: boolean;
+      /** 'stored' when an earlier decision fixed the arm, 'drawn' for a first assignment. */
+      origin: 'stored' | 'drawn';
+      /** Customer's emotion label at decision time, for uplift broken down by emotion. */
+      emotion: string | null;
+    }
+  | PolicyReason;
+
+/** What a decision keeps of an offer's score: see {@link OfferScore}. */
+type RecordedScore = Pick<OfferScore, 'probability' | 'uplift' | 'source' | 'modelVersion' | 'upliftModelVersion' | 'explorationProbability'>;
 
 export interface NextBestOfferResult {
   decisionId: string | null;
@@ -29,9 +60,19 @@ export interface NextBestOfferResult {
   campaign: { key: string; name: string } | null;
   arm: Arm | null;
   offer: { name: string; content: unknown; value: number } | null;
-  score: { probability: number; expectedValue: number; source: OfferScore['source']; modelVersion: string | null } | null;
-  message: { id: string; sendAt: Date; status: string } | null;
+  score: ({ expectedValue: number } & RecordedScore) | null;
+  message: { id: string; sendAt: Date; status: string; sendTimeReason: SendTimeReason | null } | null;
+  /** The top `limit` candidates in arbitration order; `recorded` marks the one the decision is about. */
+  candidates: RankedCandidate[];
   reasons: DecisionReason[];
+}
+
+export interface RankedCandidate {
+  rank: number;
+  campaign: string;
+  offer: string;
+  recorded: boolean;
+  arbitration: CandidateArbitration;
 }
 
 interface Candidate {
@@ -40,6 +81,9 @@ interface Candidate {
   score: OfferScore;
   expectedValue: number;
 }
+
+/** Ranking reasons listed per decision; lower-ranked candidates are only counted. */
+export const MAX_RANKING_REASONS = 10;
 
 @Injectable()
 export class NextBestOfferService {
@@ -52,6 +96,10 @@ export class NextBestOfferService {
     private readonly propensity: PropensityService,
     private readonly decisions: DecisionRepository,
     private readonly messages: OutreachMessageRepository,
+    private readonly sendTimes: SendTimeService,
+    private readonly contactPolicy: ContactPolicyService,
+    private readonly arbitration: ArbitrationService,
+    private readonly holdouts: HoldoutAssignmentService,
     @Inject(ROOT_LOGGER) rootLogger: Logger,
   ) {
     this.logger = rootLogger.child({ context: 'NextBestOfferService' });
@@ -59,17 +107,25 @@ export class NextBestOfferService {
 
   /**
    * Picks the next best offer for the customer on a channel:
-   * 1. keep the active campaigns whose eligibility rule passes for the customer's current state;
-   * 2. rank every offer of those campaigns by campaign priority, then expected value
-   *    (conversion probability times the offer's value, or the probability alone for offers
-   *    without a value), with ties broken by campaign key and offer name;
-   * 3. assign the customer to treatment or control in the winning campaign's holdout group;
-   * 4. record the decision and, for treatment, an outreach message due now, in one transaction.
+   * 1. keep the active campaigns whose eligibility, applicability and suitability rules pass
+   *    for the customer's current state (see evaluatePolicySteps);
+   * 2. leave out offers whose budget is spent and rank the rest by campaign priority, then
+   *    predicted uplift (see PropensityService) × offer value × context weight × business
+   *    lever, with ties broken by campaign key and offer name (see ArbitrationService);
+   * 3. apply the contact policy (consent, cooldown, quiet hours, caps) and keep the first
+   *    candidate it allows (see ContactPolicyService);
+   * 4. assign the customer to treatment or control in that campaign's holdout group;
+   * 5. record the decision and, for treatment, an outreach message due now or at the end
+   *    of the quiet hours, in one transaction.
    * The arm is drawn after the choice, so control customers are chosen exactly like treated
    * ones and the comparison between the arms stays unbiased.
    */
   async decide(customerId: string, query: unknown, now = new Date()): Promise<NextBestOfferResult> {
-    const { channel } = parseInput(nextBestOfferQuerySchema, query, 'query');
+    return this.arbitration.retryOnSpentBudget(() => this.decideOnce(customerId, query, now));
+  }
+
+  private async decideOnce(customerId: string, query: unknown, now: Date): Promise<NextBestOfferResult> {
+    const { channel, limit } = parseInput(nextBestOfferQuerySchema, query, 'query');
     await this.requireChannel(channel);
     const { customer, scores } = await this.journeys.getCustomerScores(customerId, now);
 
@@ -81,63 +137,92 @@ export class NextBestOfferService {
       daysSinceLastEvent: scores.daysSinceLastEvent,
       attributes: customer.attributes,
     };
-    const facts: EligibilityFacts = {
-      customer: {
-        id: customer.id,
-        attributes: customer.attributes,
-        engagement: scores.engagement,
-        valence: scores.emotion.valence,
-        emotion: scores.emotion.label,
-        stage: scores.stage,
-        eventCount: scores.eventCount,
-        daysSinceLastEvent: scores.daysSinceLastEvent,
-      },
-      now: { hour: now.getUTCHours(), weekday: now.getUTCDay() },
-    };
-
     const reasons: DecisionReason[] = [];
     const campaigns = await this.catalog.findActiveCampaigns(now, channel);
-    const eligible = campaigns.filter((campaign) => {
-      const passed = evaluateEligibilityRule(campaign.rule, facts);
-      reasons.push({
-        step: 'eligibility',
-        campaign: campaign.key,
-        passed,
-        detail: passed ? 'eligibility rule passed' : 'eligibility rule did not pass',
-      });
-      return passed;
-    });
+    const policies = await this.arbitration.applyPolicies(campaigns, customer, scores, now);
+    reasons.push(...policies.reasons);
 
-    const candidates = await this.rankCandidates(eligible, features);
-    const best = candidates[0];
-    if (best === undefined) {
-      return { decisionId: null, customerId, channel, campaign: null, arm: null, offer: null, score: null, message: null, reasons };
+    const scored = await this.rankCandidates(policies.passing, features);
+    const { ranked: candidates, reasons: budgetReasons } = await this.arbitration.arbitrate(
+      scored,
+      policies.facts,
+      now,
+      (candidate) => candidate.score.uplift,
+    );
+    reasons.push(...budgetReasons);
+    if (candidates.length === 0) {
+      return { decisionId: null, customerId, channel, campaign: null, arm: null, offer: null, score: null, message: null, candidates: [], reasons };
     }
-    for (const candidate of candidates) {
-      reasons.push({
-        step: 'ranking',
+    const rankingReason = (candidate: (typeof candidates)[number]): DecisionReason => ({
+      step: 'ranking',
+      campaign: candidate.campaign.key,
+      offer: candidate.offer.name,
+      priority: candidate.campaign.priority,
+      expectedValue: candidate.expectedValue,
+      ...recordedScore(candidate.score),
+      arbitration: candidate.arbitration,
+    });
+    // The reasons list the top candidates only: with a large catalog, one entry per offer would
+    // make every response and stored decision tens of kilobytes.
+    reasons.push(...candidates.slice(0, MAX_RANKING_REASONS).map(rankingReason));
+    if (candidates.length > MAX_RANKING_REASONS) {
+      reasons.push({ step: 'ranking-omitted', candidates: candidates.length - MAX_RANKING_REASONS });
+    }
+    const topCandidates = (recorded: (typeof candidates)[number] | null): RankedCandidate[] =>
+      candidates.slice(0, limit).map((candidate, index) => ({
+        rank: index + 1,
         campaign: candidate.campaign.key,
         offer: candidate.offer.name,
-        priority: candidate.campaign.priority,
-        probability: candidate.score.probability,
-        expectedValue: candidate.expectedValue,
-        source: candidate.score.source,
-        modelVersion: candidate.score.modelVersion,
-      });
+        recorded: candidate === recorded,
+        arbitration: candidate.arbitration,
+      }));
+
+    const holdoutPlan = await this.holdouts.planFor(customerId, candidates.map((candidate) => candidate.campaign));
+    const policy = await this.contactPolicy.selectCandidate(
+      customerId,
+      candidates,
+      (candidate) => ({
+        channel: candidate.offer.channel.name,
+        campaign: candidate.campaign.key,
+        arm: holdoutPlan.armFor(candidate.campaign).arm,
+      }),
+      now,
+    );
+    reasons.push(...policy.reasons);
+    const approval = policy.approval;
+    if (approval === null) {
+      return { decisionId: null, customerId, channel, campaign: null, arm: null, offer: null, score: null, message: null, candidates: topCandidates(null), reasons };
     }
 
+    const best = approval.candidate;
+    if (candidates.indexOf(best) >= MAX_RANKING_REASONS) {
+      // The contact policy passed over the listed candidates: the chosen one is listed too.
+      reasons.push(rankingReason(best));
+    }
     const { campaign, offer } = best;
-    const arm = assignArm(campaign.holdoutGroup, customerId, campaign.holdoutShare);
+    const assignment = holdoutPlan.armFor(campaign);
+    const arm = assignment.arm;
     reasons.push({
       step: 'assignment',
       campaign: campaign.key,
       holdoutGroup: campaign.holdoutGroup,
-      holdoutShare: campaign.holdoutShare,
-      position: holdoutPosition(campaign.holdoutGroup, customerId),
+      holdoutShare: assignment.holdoutShare,
+      position: assignment.position,
       arm,
+      globalControl: assignment.globalControl,
+      origin: assignment.origin,
+      emotion: scores.emotion.label,
     });
 
+    // The best hour is read before the transaction, because it aggregates events. Quiet hours stay excluded.
+    const sendTime = arm === 'control' ? null : await this.sendTimes
+      .plan({ customerId, campaignId: campaign.id, earliest: approval.sendAt, now })
+      .catch(async (error: unknown) => {
+        await approval.release();
+        throw error;
+      });
     const { decision, message } = await this.decisions.inTransaction(async (tx) => {
+      await this.holdouts.commit(holdoutPlan, campaign, assignment, tx);
       const decision = await this.decisions.create(
         {
           customerId,
@@ -149,6 +234,10 @@ export class NextBestOfferService {
           channel,
           score: best.score.probability,
           modelVersion: best.score.modelVersion,
+          upliftModelVersion: best.score.upliftModelVersion,
+          uplift: best.score.uplift,
+          scoreSource: best.score.source,
+          explorationProbability: best.score.explorationProbability,
           reasons,
           features: features as unknown as Record<string, unknown>,
           source: 'live',
@@ -159,11 +248,13 @@ export class NextBestOfferService {
       if (arm === 'control') {
         return { decision, message: null };
       }
+      // Only treatment decisions spend the budget: control decisions send nothing.
+      await this.arbitration.consumeBudget(tx, campaign, offer, now);
       const message = await this.messages.create(
         {
           decisionId: decision.id,
           channelId: offer.channel.id,
-          sendAt: now,
+          sendAt: sendTime?.sendAt ?? approval.sendAt,
           payload: {
             decisionId: decision.id,
             customerId,
@@ -175,7 +266,14 @@ export class NextBestOfferService {
         },
         tx,
       );
+      if (sendTime?.reason) {
+        await this.sendTimes.saveReason(message.id, sendTime.reason, tx);
+      }
       return { decision, message };
+    }).catch(async (error: unknown) => {
+      // Nothing was recorded, so the reserved caps go back.
+      await approval.release();
+      throw error;
     });
 
     this.logger.info({ decisionId: decision.id, campaign: campaign.key, arm, source: best.score.source }, 'Recorded a decision');
@@ -187,12 +285,11 @@ export class NextBestOfferService {
       arm,
       offer: arm === 'treatment' ? { name: offer.name, content: offer.content, value: offer.value } : null,
       score: {
-        probability: best.score.probability,
         expectedValue: best.expectedValue,
-        source: best.score.source,
-        modelVersion: best.score.modelVersion,
+        ...recordedScore(best.score),
       },
-      message: message === null ? null : { id: message.id, sendAt: message.sendAt, status: message.status },
+      message: message === null ? null : { id: message.id, sendAt: message.sendAt, status: message.status, sendTimeReason: sendTime?.reason ?? null },
+      candidates: topCandidates(best),
       reasons,
     };
   }
@@ -210,26 +307,31 @@ export class NextBestOfferService {
 
   private async rankCandidates(campaigns: ActiveCampaign[], features: DecisionFeatures): Promise<Candidate[]> {
     const pairs = campaigns.flatMap((campaign) => campaign.offers.map((offer) => ({ campaign, offer })));
-    const scores = await this.propensity.scoreOffers([...new Set(pairs.map((pair) => pair.offer.id))], features);
+    const weights = new Map(pairs.map(({ offer }) => [offer.id, offerWeight(offer.value)]));
+    const scores = await this.propensity.scoreOffers([...weights.keys()], features, { weights });
     const scoreByOffer = new Map(scores.map((score) => [score.offerId, score]));
     const candidates = pairs.map(({ campaign, offer }) => {
       const score = scoreByOffer.get(offer.id)!;
-      return { campaign, offer, score, expectedValue: score.probability * (offer.value > 0 ? offer.value : 1) };
+      return { campaign, offer, score, expectedValue: score.uplift * offerWeight(offer.value) };
     });
-    return candidates.sort(
-      (a, b) =>
-        b.campaign.priority - a.campaign.priority ||
-        b.expectedValue - a.expectedValue ||
-        compareCodeUnits(a.campaign.key, b.campaign.key) ||
-        compareCodeUnits(a.offer.name, b.offer.name),
-    );
+    // ArbitrationService.arbitrate orders the candidates.
+    return candidates;
   }
 }
 
-/** Orders strings by UTF-16 code units, the same on every machine and locale. */
-function compareCodeUnits(a: string, b: string): number {
-  if (a === b) {
-    return 0;
-  }
-  return a < b ? -1 : 1;
+/** Multiplier of an offer's predicted uplift: its value, or 1 for offers without a value. */
+function offerWeight(value: number): number {
+  return value > 0 ? value : 1;
 }
+
+function recordedScore(score: OfferScore): RecordedScore {
+  return {
+    probability: score.probability,
+    uplift: score.uplift,
+    source: score.source,
+    modelVersion: score.modelVersion,
+    upliftModelVersion: score.upliftModelVersion,
+    explorationProbability: score.explorationProbability,
+  };
+}
+

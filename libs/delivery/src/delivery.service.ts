@@ -6,6 +6,8 @@ import { OutreachMessageRepository, type ClaimedMessage } from './outreach-messa
 import { hasReachedMaxAttempts, nextAttemptDelayMs, shouldRetry, type RandomSource } from './retry-policy.ts';
 import { describeWebhookFailure } from './webhook-result.ts';
 import { WebhookSender } from './webhook.sender.ts';
+import { buildRequestBody } from './adapters/channel-adapter.ts';
+import type { SendRecheck } from './send-recheck.ts';
 
 /** Nest injection token for the {@link RandomSource} behind the retry jitter. */
 export const DELIVERY_RANDOM_SOURCE = Symbol('DELIVERY_RANDOM_SOURCE');
@@ -30,14 +32,21 @@ export interface DeliveryTickResult {
   sent: number;
   retried: number;
   failed: number;
+  /** Stopped by the re-check before sending: converted, opted out, cooling down, capped, or content that cannot be rendered. */
+  cancelled: number;
+  /** Due longer ago than the grace period. */
+  skipped: number;
+  /** Put back until the quiet hours end, without counting an attempt. */
+  deferred: number;
 }
 
-type MessageOutcome = 'sent' | 'retried' | 'failed' | 'lease-lost';
+type MessageOutcome = Exclude<keyof DeliveryTickResult, 'claimed'> | 'lease-lost';
 
 @Injectable()
 export class DeliveryService {
   private readonly logger: Logger;
   private readonly settings: AppConfig['delivery'];
+  private recheck: SendRecheck | null = null;
 
   constructor(
     @Inject(OutreachMessageRepository) private readonly messages: OutreachMessageRepository,
@@ -57,6 +66,15 @@ export class DeliveryService {
   }
 
   /**
+   * Sets the contact policy that every message is checked against right before it is
+   * sent. The worker sets it at start; without one, only the conversion check, the
+   * grace period and the templates stop a message.
+   */
+  useSendRecheck(recheck: SendRecheck): void {
+    this.recheck = recheck;
+  }
+
+  /**
    * Sends every outreach message that is due, in batches of {@link DELIVERY_CONCURRENCY},
    * until a batch comes back short or `budgetMs` of real time has passed. `now` is the
    * time the tick starts at. Each later step uses `now` plus the real time elapsed since
@@ -70,7 +88,7 @@ export class DeliveryService {
   async deliverDue(now: Date = new Date(), budgetMs = DEFAULT_TICK_BUDGET_MS): Promise<DeliveryTickResult> {
     const startedAt = performance.now();
     const clock = (): Date => new Date(now.getTime() + (performance.now() - startedAt));
-    const result: DeliveryTickResult = { claimed: 0, sent: 0, retried: 0, failed: 0 };
+    const result: DeliveryTickResult = { claimed: 0, sent: 0, retried: 0, failed: 0, cancelled: 0, skipped: 0, deferred: 0 };
 
     for (;;) {
       const batch = await this.messages.claimDue(clock(), DELIVERY_CONCURRENCY, this.settings.leaseMs);
@@ -107,11 +125,29 @@ export class DeliveryService {
       return this.park(message, error, 'The worker sending this outreach message stopped during its last attempt');
     }
 
+    const lateByMs = clock().getTime() - message.dueAt.getTime();
+    if (lateByMs > this.settings.graceMs) {
+      const reason = `due at ${message.dueAt.toISOString()}, ${Math.round(lateByMs / 1000)} s ago, which is past the grace period of ${Math.round(this.settings.graceMs / 1000)} s`;
+      return this.settle(message, 'skipped', reason);
+    }
+
+    const stop = await this.recheckBeforeSend(message, clock());
+    if (stop !== null) {
+      return stop;
+    }
+
+    const request = buildRequestBody(message.channel, message.payload);
+    if (!request.ok) {
+      return this.settle(message, 'cancelled', request.reason);
+    }
+
     const result = await this.sender.send({
       url: message.webhookUrl,
       messageId: message.id,
-      payload: message.payload,
-      timeoutMs,
+      payload: request.body,
+      timeoutMs: message.channel.timeoutMs ?? timeoutMs,
+      signingSecret: message.channel.signingSecret,
+      now: clock(),
     });
 
     if (result.kind === 'delivered') {
@@ -140,6 +176,50 @@ export class DeliveryService {
     return 'retried';
   }
 
+  /**
+   * Checks what may have changed since the decision: a conversion, then the contact
+   * policy (consent, cooldown, quiet hours, caps). Returns the outcome when the message
+   * must not be sent now, or null to send it.
+   */
+  private async recheckBeforeSend(message: ClaimedMessage, now: Date): Promise<MessageOutcome | null> {
+    if (await this.messages.hasConvertedSince(message)) {
+      return this.settle(message, 'cancelled', 'the customer converted after the decision');
+    }
+    if (this.recheck === null) {
+      return null;
+    }
+    const verdict = await this.recheck.recheckBeforeSend({
+      customerId: message.customerId,
+      channel: message.channel.name,
+      sendAt: message.sendAt,
+      now,
+    });
+    if (verdict.action === 'cancel') {
+      return this.settle(message, 'cancelled', verdict.reason);
+    }
+    if (verdict.action === 'defer') {
+      const owned = await this.messages.defer(message, verdict.until);
+      if (!owned) {
+        return this.leaseLost(message, 'deferred');
+      }
+      this.logger.info({ ...logContext(message), until: verdict.until, reason: verdict.reason }, 'Deferred an outreach message');
+      return 'deferred';
+    }
+    return null;
+  }
+
+  /** Ends the message as cancelled or skipped with `reason`, which must not contain personal data. */
+  private async settle(message: ClaimedMessage, status: 'cancelled' | 'skipped', reason: string): Promise<MessageOutcome> {
+    const owned = status === 'cancelled'
+      ? await this.messages.markCancelled(message, reason)
+      : await this.messages.markSkipped(message, reason);
+    if (!owned) {
+      return this.leaseLost(message, status);
+    }
+    this.logger.info({ ...logContext(message), reason }, status === 'cancelled' ? 'Cancelled an outreach message before sending' : 'Skipped an outreach message that was due too long ago');
+    return status;
+  }
+
   private async park(message: ClaimedMessage, error: string, reason: string): Promise<MessageOutcome> {
     const owned = await this.messages.markFailed(message, error);
     if (!owned) {
@@ -149,7 +229,7 @@ export class DeliveryService {
     return 'failed';
   }
 
-  private leaseLost(message: ClaimedMessage, result: 'sent' | 'retry' | 'failed'): MessageOutcome {
+  private leaseLost(message: ClaimedMessage, result: 'sent' | 'retry' | 'failed' | 'cancelled' | 'skipped' | 'deferred'): MessageOutcome {
     this.logger.warn(
       { ...logContext(message), result, lockedUntil: message.lockedUntil },
       'Another worker claimed this outreach message after its lease expired, so this result was not recorded',

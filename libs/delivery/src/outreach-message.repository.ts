@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ConflictError } from '#wayline/common';
 import { PRISMA, Prisma, type OutreachMessageModel, type PrismaClient } from '#wayline/database';
+import type { ChannelKind } from './adapters/channel-adapter.ts';
 
 export type OutreachMessage = OutreachMessageModel;
 
-export const OUTREACH_STATUSES = ['pending', 'sending', 'sent', 'failed'] as const;
+export const OUTREACH_STATUSES = ['pending', 'sending', 'sent', 'failed', 'cancelled', 'skipped'] as const;
 export type OutreachStatus = (typeof OUTREACH_STATUSES)[number];
 
 export interface NewOutreachMessage {
@@ -24,12 +25,30 @@ export interface MessageClaim {
   attempts: number;
 }
 
-/** A message claimed for sending, with where to send it. */
+/** The channel of a claimed message, with its adapter settings. */
+export interface ClaimedChannel {
+  name: string;
+  webhookUrl: string;
+  kind: ChannelKind;
+  signingSecret: string | null;
+  /** Null uses `WAYLINE_DELIVERY_TIMEOUT_MS`. */
+  timeoutMs: number | null;
+  recipientAttribute: string | null;
+}
+
+/** A message claimed for sending, with where to send it and the decision it came from. */
 export interface ClaimedMessage extends MessageClaim {
   decisionId: string;
   channelId: string;
   payload: Prisma.JsonValue;
   webhookUrl: string;
+  channel: ClaimedChannel;
+  customerId: string;
+  campaignId: string | null;
+  decidedAt: Date;
+  sendAt: Date;
+  /** When this attempt was due: `send_at` for the first attempt, the retry time after that. */
+  dueAt: Date;
   /** End of the claim's lease. After it, another worker may claim the message again. */
   lockedUntil: Date;
 }
@@ -41,7 +60,17 @@ interface ClaimedRow {
   payload: Prisma.JsonValue;
   attempts: number;
   locked_until: Date | string;
+  next_attempt_at: Date | string;
+  send_at: Date | string;
   webhook_url: string;
+  channel_name: string;
+  kind: string;
+  signing_secret: string | null;
+  timeout_ms: number | null;
+  recipient_attribute: string | null;
+  customer_id: string;
+  campaign_id: string | null;
+  decided_at: Date | string;
 }
 
 /** Maximum length of the error text stored in `last_error`. */
@@ -101,10 +130,13 @@ export class OutreachMessageRepository {
           locked_until = ${lockedUntilText}::timestamptz,
           attempts = message.attempts + 1,
           updated_at = now()
-      FROM due, channels AS channel
-      WHERE message.id = due.id AND channel.id = message.channel_id
+      FROM due, channels AS channel, decisions AS decision
+      WHERE message.id = due.id AND channel.id = message.channel_id AND decision.id = message.decision_id
       RETURNING message.id::text, message.decision_id::text, message.channel_id::text, message.payload,
-                message.attempts, message.locked_until, channel.webhook_url`;
+                message.attempts, message.locked_until, message.next_attempt_at, message.send_at, channel.webhook_url,
+                channel.name AS channel_name, channel.kind, channel.signing_secret, channel.timeout_ms,
+                channel.recipient_attribute, decision.customer_id, decision.campaign_id::text,
+                decision.created_at AS decided_at`;
 
     return rows.map((row) => ({
       id: row.id,
@@ -114,7 +146,55 @@ export class OutreachMessageRepository {
       attempts: Number(row.attempts),
       lockedUntil: new Date(row.locked_until),
       webhookUrl: row.webhook_url,
+      channel: {
+        name: row.channel_name,
+        webhookUrl: row.webhook_url,
+        kind: row.kind as ChannelKind,
+        signingSecret: row.signing_secret,
+        timeoutMs: row.timeout_ms === null ? null : Number(row.timeout_ms),
+        recipientAttribute: row.recipient_attribute,
+      },
+      customerId: row.customer_id,
+      campaignId: row.campaign_id,
+      decidedAt: new Date(row.decided_at),
+      sendAt: new Date(row.send_at),
+      dueAt: new Date(row.next_attempt_at),
     }));
+  }
+
+  /**
+   * Tells whether the customer converted after the decision: a conversion outcome of the
+   * decision itself, or one in the decision's campaign that occurred at or after it.
+   */
+  async hasConvertedSince(message: Pick<ClaimedMessage, 'decisionId' | 'customerId' | 'campaignId' | 'decidedAt'>): Promise<boolean> {
+    const campaignMatch = message.campaignId === null
+      ? Prisma.sql`false`
+      : Prisma.sql`(campaign_id = ${message.campaignId}::uuid AND occurred_at >= ${message.decidedAt.toISOString()}::timestamptz)`;
+    const rows = await this.prisma.$queryRaw<Array<{ found: number }>>`
+      SELECT 1 AS found
+      FROM outcomes
+      WHERE customer_id = ${message.customerId} AND type = 'conversion'
+        AND (decision_id = ${message.decisionId}::uuid OR ${campaignMatch})
+      LIMIT 1`;
+    return rows.length > 0;
+  }
+
+  /** Cancels the message with `reason`; the re-check before sending found it should not go out. */
+  async markCancelled(claim: MessageClaim, reason: string): Promise<boolean> {
+    return this.updateOwned(claim, { status: 'cancelled', lockedUntil: null, statusReason: truncate(reason) });
+  }
+
+  /** Skips the message with `reason`; it was due too long ago to be sent. */
+  async markSkipped(claim: MessageClaim, reason: string): Promise<boolean> {
+    return this.updateOwned(claim, { status: 'skipped', lockedUntil: null, statusReason: truncate(reason) });
+  }
+
+  /**
+   * Puts the message back to pending until `until` without counting the claim as an
+   * attempt, because nothing was sent. Returns false when the claim is no longer the owner.
+   */
+  async defer(claim: MessageClaim, until: Date): Promise<boolean> {
+    return this.updateOwned(claim, { status: 'pending', nextAttemptAt: until, lockedUntil: null, attempts: claim.attempts - 1 });
   }
 
   /** Records a delivery. Returns false, and changes nothing, when the claim is no longer the owner. */

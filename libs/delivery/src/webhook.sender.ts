@@ -1,12 +1,18 @@
 import { Injectable } from '@nestjs/common';
+import { SIGNATURE_HEADER, signWebhookBody } from './signature/webhook-signature.ts';
 import type { WebhookResult } from './webhook-result.ts';
 
 export interface WebhookRequest {
   url: string;
   /** Sent as the `idempotency-key` header, so the receiver can drop a repeated delivery. */
   messageId: string;
+  /** The request body, encoded as JSON once so the signature covers the bytes sent. */
   payload: unknown;
   timeoutMs: number;
+  /** The channel's HMAC key; without one, the request carries no signature header. */
+  signingSecret?: string | null;
+  /** Time of the signature's timestamp; the current time by default. */
+  now?: Date;
 }
 
 /**
@@ -21,16 +27,21 @@ export class WebhookSender {
       return { kind: 'invalid-url' };
     }
     const body = JSON.stringify(request.payload);
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'idempotency-key': request.messageId,
+      'user-agent': 'wayline',
+    };
+    if (request.signingSecret) {
+      const timestampSeconds = Math.floor((request.now ?? new Date()).getTime() / 1000);
+      headers[SIGNATURE_HEADER] = signWebhookBody(request.signingSecret, body, timestampSeconds);
+    }
 
     let response: Response;
     try {
       response = await fetch(request.url, {
         method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'idempotency-key': request.messageId,
-          'user-agent': 'wayline',
-        },
+        headers,
         body,
         // A redirect counts as a failure instead of being followed, so a message is only
         // ever sent to the URL the channel names.

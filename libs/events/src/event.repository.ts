@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { PRISMA, Prisma, type PrismaClient } from '#wayline/database';
+import { PRISMA, type PrismaClient } from '#wayline/database';
 import type { EventInput } from './event.schema.ts';
 
 export interface StoredEventRef {
@@ -28,6 +28,9 @@ export class EventRepository {
    * events carry, all in one transaction: either the whole batch is stored or none of
    * it. An event whose idempotency key the same customer already used is skipped, and
    * so are its attributes. Results come back in the order of `events`.
+   *
+   * Each step is one statement over arrays (unnest), whatever the batch size: the
+   * database parses a fixed text and reads the rows from 14 array parameters.
    */
   async insertBatch(events: EventInput[]): Promise<StoredEventResult[]> {
     const customerIds = [...new Set(events.map((event) => event.customerId))];
@@ -35,28 +38,31 @@ export class EventRepository {
     const ids = events.map(() => randomUUID());
 
     return this.prisma.$transaction(async (tx) => {
-      await tx.customer.createMany({ data: customerIds.map((id) => ({ id })), skipDuplicates: true });
+      await tx.$executeRaw`
+        INSERT INTO customers (id) SELECT unnest(${customerIds}::text[]) ON CONFLICT (id) DO NOTHING`;
 
-      const inserted = await tx.event.createManyAndReturn({
-        data: events.map((event, index) => ({
-          id: ids[index]!,
-          customerId: event.customerId,
-          type: event.type,
-          touchpoint: event.touchpoint,
-          channel: event.channel,
-          occurredAt: new Date(event.occurredAt),
-          text: event.text ?? null,
-          rating: event.rating ?? null,
-          value: event.value ?? null,
-          waitSeconds: event.waitSeconds ?? null,
-          stage: event.stage ?? null,
-          journey: event.journey ?? null,
-          properties: (event.properties ?? {}) as Prisma.InputJsonObject,
-          idempotencyKey: event.idempotencyKey ?? null,
-        })),
-        skipDuplicates: true,
-        select: { id: true, customerId: true, idempotencyKey: true },
-      });
+      // Array order is insertion order, so `sequence` numbers the events in the order sent.
+      const inserted = await tx.$queryRaw<Array<{ id: string }>>`
+        INSERT INTO events (id, customer_id, type, touchpoint, channel, occurred_at, text, rating, value, wait_seconds,
+          stage, journey, properties, idempotency_key)
+        SELECT * FROM unnest(
+          ${ids}::uuid[],
+          ${events.map((event) => event.customerId)}::text[],
+          ${events.map((event) => event.type)}::text[],
+          ${events.map((event) => event.touchpoint)}::text[],
+          ${events.map((event) => event.channel)}::text[],
+          ${events.map((event) => new Date(event.occurredAt).toISOString())}::timestamptz[],
+          ${events.map((event) => event.text ?? null)}::text[],
+          ${events.map((event) => event.rating ?? null)}::float8[],
+          ${events.map((event) => event.value ?? null)}::float8[],
+          ${events.map((event) => event.waitSeconds ?? null)}::float8[],
+          ${events.map((event) => event.stage ?? null)}::text[],
+          ${events.map((event) => event.journey ?? null)}::text[],
+          ${events.map((event) => (event.properties === undefined ? '{}' : JSON.stringify(event.properties)))}::jsonb[],
+          ${events.map((event) => event.idempotencyKey ?? null)}::text[]
+        )
+        ON CONFLICT DO NOTHING
+        RETURNING id`;
 
       const insertedIds = new Set(inserted.map((event) => event.id));
       const attributesByCustomer = new Map<string, Record<string, unknown>>();
@@ -65,21 +71,28 @@ export class EventRepository {
           attributesByCustomer.set(event.customerId, { ...attributesByCustomer.get(event.customerId), ...event.attributes });
         }
       });
-      for (const [customerId, attributes] of attributesByCustomer) {
+      if (attributesByCustomer.size > 0) {
         await tx.$executeRaw`
-          UPDATE customers SET attributes = attributes || ${JSON.stringify(attributes)}::jsonb, updated_at = now()
-          WHERE id = ${customerId}`;
+          UPDATE customers AS c SET attributes = c.attributes || u.attributes, updated_at = now()
+          FROM unnest(
+            ${[...attributesByCustomer.keys()]}::text[],
+            ${[...attributesByCustomer.values()].map((attributes) => JSON.stringify(attributes))}::jsonb[]
+          ) AS u(id, attributes)
+          WHERE c.id = u.id`;
       }
 
       const skipped = events.filter((_, index) => !insertedIds.has(ids[index]!));
       const existing =
         skipped.length === 0
           ? []
-          : await tx.event.findMany({
-              where: { OR: skipped.map((event) => ({ customerId: event.customerId, idempotencyKey: event.idempotencyKey! })) },
-              select: { id: true, customerId: true, idempotencyKey: true },
-            });
-      const existingByKey = new Map(existing.map((event) => [`${event.customerId}\u0000${event.idempotencyKey}`, event.id]));
+          : await tx.$queryRaw<Array<{ id: string; customer_id: string; idempotency_key: string }>>`
+              SELECT e.id, e.customer_id, e.idempotency_key
+              FROM unnest(
+                ${skipped.map((event) => event.customerId)}::text[],
+                ${skipped.map((event) => event.idempotencyKey ?? null)}::text[]
+              ) AS k(customer_id, idempotency_key)
+              JOIN events e ON e.customer_id = k.customer_id AND e.idempotency_key = k.idempotency_key`;
+      const existingByKey = new Map(existing.map((event) => [`${event.customer_id}\u0000${event.idempotency_key}`, event.id]));
 
       return events.map((event, index) => {
         const id = ids[index]!;

@@ -4,4 +4,6 @@ export * from './outcome.repository.ts';
 export * from './outcome.service.ts';
 export * from './uplift.repository.ts';
 export * from './uplift-report.service.ts';
+export * from './cumulative-uplift.ts';
+export * from './report-export.ts';
 export * from './experiments.module.ts';

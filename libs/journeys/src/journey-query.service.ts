@@ -38,6 +38,19 @@ export class JourneyQueryService {
     private readonly scoring: JourneyScoringService,
   ) {}
 
+  /**
+   * How far scoring is behind ingestion: the events not scored yet, the arrival time of the
+   * oldest one, and its age. Zero events and a null age mean scoring has caught up.
+   */
+  async getScoringStatus(now = new Date()) {
+    const backlog = await this.journeys.findScoringBacklog();
+    return {
+      unscoredEvents: backlog.unscoredEvents,
+      oldestUnscoredReceivedAt: backlog.oldestReceivedAt,
+      lagSeconds: backlog.oldestReceivedAt === null ? null : Math.max(0, (now.getTime() - backlog.oldestReceivedAt.getTime()) / 1000),
+    };
+  }
+
   async getJourney(customerId: string, query: unknown, now = new Date()) {
     parseInput(customerIdSchema, customerId, 'path.customerId');
     const { limit } = parseInput(journeyQuerySchema, query, 'query');

@@ -6,9 +6,10 @@ import { buildPlacementIndex, type JourneyPlacementIndex } from '#wayline/journe
 import {
   CustomerJourneyRepository,
   type BehaviourEvent,
+  type CustomerScoringInput,
   type CustomerScoringResult,
+  type FeedbackReassessment,
   type ScoredEventUpdate,
-  type UnscoredEvent,
 } from './customer-journey.repository.ts';
 import { buildFeedMessages } from './live-feed/feed-messages.builder.ts';
 import { LiveFeedService } from './live-feed/live-feed.service.ts';
@@ -30,17 +31,18 @@ export const JOURNEY_DEFINITIONS_CACHE_MS = 5_000;
 export interface ScoringPassResult {
   customers: number;
   events: number;
-  /** Customers another worker held locked, left for a later pass. */
-  skipped: number;
+  /** Transactions run, including the last, empty one of each concurrent loop. */
+  passes: number;
 }
 
-/** Scores unscored events customer by customer; safe to run in several workers at once. */
+/** Scores unscored events in set-based passes over many customers; safe to run in several workers at once. */
 @Injectable()
 export class JourneyScoringService {
   private readonly logger: Logger;
   private readonly settings: ScoringSettings;
   private placementCache: { index: Promise<JourneyPlacementIndex>; expiresAt: number } | undefined;
   private invalidJourneysLogged = '';
+  private readonly customersPerPass: number;
 
   constructor(
     private readonly journeys: CustomerJourneyRepository,
@@ -54,61 +56,60 @@ export class JourneyScoringService {
       emotionHalfLifeDays: config.scoring.emotionHalfLifeDays,
       waitThresholdSeconds: config.scoring.waitThresholdSeconds,
     };
+    this.customersPerPass = config.scoring.customersPerPass;
   }
 
-  /** Scores until no unscored events remain or `maxCustomers` customers were handled. */
-  async scorePending(maxCustomers = 1000, concurrency = 4): Promise<ScoringPassResult> {
-    const result: ScoringPassResult = { customers: 0, events: 0, skipped: 0 };
-    const skippedIds = new Set<string>();
-    while (result.customers + result.skipped < maxCustomers) {
-      const candidates = (await this.journeys.findCustomersWithUnscoredEvents(200)).filter((id) => !skippedIds.has(id));
-      if (candidates.length === 0) {
-        break;
+  /**
+   * Scores until no unscored events remain or about `maxCustomers` customers were handled.
+   * `concurrency` passes run at once, each in its own transaction over up to
+   * `customersPerPass` customers; SKIP LOCKED keeps them on different customers.
+   */
+  async scorePending(maxCustomers = 5000, concurrency = 2): Promise<ScoringPassResult> {
+    const result: ScoringPassResult = { customers: 0, events: 0, passes: 0 };
+    const customersPerPass = this.customersPerPass;
+    const runPasses = async (): Promise<void> => {
+      while (result.customers < maxCustomers) {
+        const scored = await this.scoreOnePass(customersPerPass);
+        result.passes += 1;
+        if (scored.customers === 0) {
+          return;
+        }
+        result.customers += scored.customers;
+        result.events += scored.events;
       }
-      for (let start = 0; start < candidates.length; start += concurrency) {
-        const slice = candidates.slice(start, start + concurrency);
-        const counts = await Promise.all(slice.map((customerId) => this.scoreCustomer(customerId)));
-        counts.forEach((count, index) => {
-          if (count === null) {
-            result.skipped += 1;
-            skippedIds.add(slice[index]!);
-          } else {
-            result.customers += 1;
-            result.events += count;
-          }
-        });
-      }
-    }
+    };
+    await Promise.all(Array.from({ length: concurrency }, runPasses));
     return result;
   }
 
   /**
-   * Scores one customer's unscored events and publishes them on the live feed after the
-   * commit. Returns the number of events scored, or null when another worker has the customer's row locked.
+   * Scores the unscored events of up to `maxCustomers` customers in one transaction, then
+   * publishes them on the live feed after the commit.
    */
-  async scoreCustomer(customerId: string): Promise<number | null> {
+  async scoreOnePass(maxCustomers: number): Promise<{ customers: number; events: number }> {
+    // Definitions are read only when there is something to place, so an idle worker does
+    // not hold a copy that is up to JOURNEY_DEFINITIONS_CACHE_MS old when events arrive.
+    if (!this.placementCached() && !(await this.journeys.hasUnscoredEvents())) {
+      return { customers: 0, events: 0 };
+    }
     const placement = await this.placementIndex();
-    const batch = await this.journeys.scoreUnscoredEvents(customerId, (state, events, behaviour) =>
-      this.applyEvents(state, events, placement, behaviour),
-    );
-    if (batch === null) {
-      return null;
+    const batches = await this.journeys.scoreUnscoredBatch(maxCustomers, (input) => this.scoreCustomer(input, placement));
+    if (batches.length === 0) {
+      return { customers: 0, events: 0 };
     }
-    if (batch.events.length > 0) {
-      await this.feed.publish(buildFeedMessages(customerId, batch, new Date(), this.settings));
+    const now = new Date();
+    await this.feed.publish(batches.flatMap((batch) => buildFeedMessages(batch, now, this.settings)));
+    const reassessed = batches.reduce((sum, batch) => sum + batch.result.reassessed.length, 0);
+    if (reassessed > 0) {
+      this.logger.debug({ events: reassessed }, 'Re-assessed earlier feedback after new behaviour');
     }
-    return batch.events.length;
+    return { customers: batches.length, events: batches.reduce((sum, batch) => sum + batch.events.length, 0) };
   }
 
-  private applyEvents(
-    initial: CustomerScoreState,
-    events: UnscoredEvent[],
-    placement: JourneyPlacementIndex,
-    behaviour: BehaviourEvent[],
-  ): CustomerScoringResult {
-    let state = initial;
+  private scoreCustomer(input: CustomerScoringInput, placement: JourneyPlacementIndex): CustomerScoringResult {
+    let state = input.previous;
     const scored: CustomerScoringResult['events'] = [];
-    for (const event of events) {
+    for (const event of input.events) {
       const placed = placement.place({
         touchpoint: event.touchpoint,
         journey: event.journey,
@@ -121,7 +122,7 @@ export class JourneyScoringService {
       scored.push({
         id: event.id,
         emotionSources: applied.eventScore.sources,
-        feedback: this.assessFeedback(event, behaviour),
+        feedback: this.assessFeedback(event, input.behaviour),
         journey: placed.journey,
         stage: applied.eventScore.stage,
         sentiment: applied.eventScore.sentiment,
@@ -129,15 +130,25 @@ export class JourneyScoringService {
         label: applied.eventScore.weight > 0 ? applied.eventScore.label : null,
       });
     }
-    return { state, events: scored };
+    const reassessed: FeedbackReassessment[] = [];
+    for (const earlier of input.earlierFeedback) {
+      const feedback = this.assessFeedback(earlier, input.behaviour)!;
+      if (feedback.status !== earlier.feedbackConsistency || !sameReasons(feedback.reasons, earlier.consistencyReasons)) {
+        reassessed.push({ id: earlier.id, feedback });
+      }
+    }
+    return { state, events: scored, reassessed };
   }
 
   /**
    * Compares a rated event's rating with its text and with the customer's behaviour
-   * around it (other events within the window). Null for events without a rating.
-   * NOTE: behaviour that arrives after this event is scored does not re-assess it.
+   * around it (other events within the window). Null for events without a rating. Rated
+   * events scored earlier are assessed again when behaviour within their window arrives.
    */
-  private assessFeedback(event: UnscoredEvent, behaviour: BehaviourEvent[]): ScoredEventUpdate['feedback'] {
+  private assessFeedback(
+    event: { id: string; rating?: number | null; text?: string | null; occurredAt: Date },
+    behaviour: BehaviourEvent[],
+  ): ScoredEventUpdate['feedback'] {
     if (event.rating === null || event.rating === undefined) {
       return null;
     }
@@ -153,6 +164,10 @@ export class JourneyScoringService {
    * JOURNEY_DEFINITIONS_CACHE_MS. Concurrent callers share one read, and a failed read is
    * not kept, so the next call tries again.
    */
+  private placementCached(): boolean {
+    return this.placementCache !== undefined && Date.now() < this.placementCache.expiresAt;
+  }
+
   private placementIndex(): Promise<JourneyPlacementIndex> {
     const now = Date.now();
     if (this.placementCache !== undefined && now < this.placementCache.expiresAt) {
@@ -184,4 +199,9 @@ export class JourneyScoringService {
   get scoringSettings(): ScoringSettings {
     return this.settings;
   }
+}
+
+/** Whether stored consistency reasons (JSON) equal freshly computed ones. */
+function sameReasons(reasons: string[], stored: unknown): boolean {
+  return Array.isArray(stored) && stored.length === reasons.length && stored.every((reason, index) => reason === reasons[index]);
 }

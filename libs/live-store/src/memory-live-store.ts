@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { LiveStore, LockHandle, MessageHandler } from './live-store.ts';
+import type { CounterLimit, LiveStore, LockHandle, MessageHandler, Reservation } from './live-store.ts';
 
 interface Entry {
   value: string;
@@ -41,6 +41,34 @@ export class MemoryLiveStore implements LiveStore {
     const next = Number(current.value) + by;
     current.value = String(next);
     return next;
+  }
+
+  async reserve(counters: CounterLimit[]): Promise<Reservation> {
+    // No await below: the check and the increments finish in one turn of the event loop.
+    for (const counter of counters) {
+      const current = Number(this.read(counter.key)?.value ?? counter.initial ?? 0);
+      if (current + 1 > counter.limit) {
+        return { granted: false, blockedKey: counter.key };
+      }
+    }
+    for (const counter of counters) {
+      const entry = this.read(counter.key);
+      if (entry === undefined) {
+        this.entries.set(counter.key, { value: String((counter.initial ?? 0) + 1), expiresAt: this.now() + counter.ttlMs });
+      } else {
+        entry.value = String(Number(entry.value) + 1);
+      }
+    }
+    return { granted: true };
+  }
+
+  async release(keys: string[]): Promise<void> {
+    for (const key of keys) {
+      const entry = this.read(key);
+      if (entry !== undefined && Number(entry.value) > 0) {
+        entry.value = String(Number(entry.value) - 1);
+      }
+    }
   }
 
   async tryLock(key: string, ttlMs: number): Promise<LockHandle | null> {

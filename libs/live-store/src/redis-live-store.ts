@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createClient, type RedisClientType } from 'redis';
-import type { LiveStore, LockHandle, MessageHandler } from './live-store.ts';
+import type { CounterLimit, LiveStore, LockHandle, MessageHandler, Reservation } from './live-store.ts';
 
 /** Deletes the lock only if it still holds this holder's token. */
 const RELEASE_LOCK_SCRIPT = `
@@ -16,6 +16,39 @@ if tonumber(ARGV[2]) > 0 and redis.call('PTTL', KEYS[1]) == -1 then
   redis.call('PEXPIRE', KEYS[1], ARGV[2])
 end
 return value`;
+
+/**
+ * Checks every counter against its limit and, only if none is full, adds 1 to each. Redis
+ * runs a script without interleaving other commands, which makes the check and the
+ * increments atomic across replicas. KEYS are the counters, and ARGV contains the limit,
+ * the expiry in ms and the initial value of each counter, in triples. Returns 0 when
+ * granted, or the 1-based index of the first counter that is full.
+ */
+const RESERVE_SCRIPT = `
+for index, key in ipairs(KEYS) do
+  local current = tonumber(redis.call('GET', key) or ARGV[index * 3])
+  if current + 1 > tonumber(ARGV[index * 3 - 2]) then
+    return index
+  end
+end
+for index, key in ipairs(KEYS) do
+  if redis.call('EXISTS', key) == 0 then
+    redis.call('SET', key, tonumber(ARGV[index * 3]) + 1, 'PX', ARGV[index * 3 - 1])
+  else
+    redis.call('INCRBY', key, 1)
+  end
+end
+return 0`;
+
+/** Subtracts 1 from each counter that exists and is above 0, so a release never creates a key. */
+const RELEASE_SCRIPT = `
+for _, key in ipairs(KEYS) do
+  local current = tonumber(redis.call('GET', key) or '0')
+  if current > 0 then
+    redis.call('DECRBY', key, 1)
+  end
+end
+return 0`;
 
 /** The {@link LiveStore} for several replicas. Keys are prefixed so deployments can share a server. */
 export class RedisLiveStore implements LiveStore {
@@ -82,6 +115,29 @@ export class RedisLiveStore implements LiveStore {
       arguments: [String(by), String(ttlMs ?? 0)],
     });
     return Number(result);
+  }
+
+  async reserve(counters: CounterLimit[]): Promise<Reservation> {
+    if (counters.length === 0) {
+      return { granted: true };
+    }
+    const result = await this.client.eval(RESERVE_SCRIPT, {
+      keys: counters.map((counter) => this.prefix + counter.key),
+      arguments: counters.flatMap((counter) => [
+        String(counter.limit),
+        String(Math.max(1, Math.ceil(counter.ttlMs))),
+        String(counter.initial ?? 0),
+      ]),
+    });
+    const blockedIndex = Number(result);
+    return blockedIndex === 0 ? { granted: true } : { granted: false, blockedKey: counters[blockedIndex - 1]!.key };
+  }
+
+  async release(keys: string[]): Promise<void> {
+    if (keys.length === 0) {
+      return;
+    }
+    await this.client.eval(RELEASE_SCRIPT, { keys: keys.map((key) => this.prefix + key), arguments: [] });
   }
 
   async tryLock(key: string, ttlMs: number): Promise<LockHandle | null> {

@@ -8,6 +8,7 @@ import {
   withProblemPathPrefix,
 } from '#wayline/catalog';
 import { parseInput } from '#wayline/common';
+import { CampaignPreviewService, type CampaignPreview } from '#wayline/decisioning';
 import { toCampaignResponse, type CampaignResponse } from './catalog.responses.ts';
 
 @Controller('v1/admin/campaigns')
@@ -46,5 +47,18 @@ export class CampaignsController {
   @HttpCode(200)
   async deactivate(@Param('key') key: string): Promise<CampaignResponse> {
     return toCampaignResponse(await this.campaigns.deactivate(key));
+  }
+}
+
+/** Campaign tools for marketers outside the admin CRUD: the preview of who a campaign reaches now. */
+@Controller('v1/campaigns')
+export class CampaignPreviewController {
+  constructor(@Inject(CampaignPreviewService) private readonly previews: CampaignPreviewService) {}
+
+  /** Counts and samples the customers that pass the campaign's three rules now; traces one customer on request. */
+  @Post(':key/preview')
+  @HttpCode(200)
+  preview(@Param('key') key: string, @Body() body: unknown): Promise<CampaignPreview> {
+    return this.previews.preview(key, body);
   }
 }

@@ -1,4 +1,4 @@
-import type { CampaignView, ChannelView, EligibilityRule, JsonValue, OfferView } from '#wayline/catalog';
+import type { CampaignView, ChannelView, ContextWeight, EligibilityRule, JsonValue, OfferBudget, OfferView } from '#wayline/catalog';
 
 /** JSON bodies of the admin API: related rows by name, dates as ISO 8601 strings. */
 export interface ChannelResponse {
@@ -6,6 +6,11 @@ export interface ChannelResponse {
   name: string;
   webhookUrl: string;
   active: boolean;
+  kind: ChannelView['kind'];
+  /** The secret itself is write-only. */
+  hasSigningSecret: boolean;
+  timeoutMs: number | null;
+  recipientAttribute: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -16,6 +21,7 @@ export interface OfferResponse {
   channel: string;
   content: Record<string, JsonValue>;
   value: number;
+  requiredAttributes: string[];
   active: boolean;
   createdAt: string;
   updatedAt: string;
@@ -26,10 +32,15 @@ export interface CampaignResponse {
   key: string;
   name: string;
   rule: EligibilityRule;
+  applicabilityRule: EligibilityRule | null;
+  suitabilityRule: EligibilityRule | null;
   offers: string[];
   holdoutShare: number;
   holdoutGroup: string;
   priority: number;
+  businessLever: number;
+  contextWeights: ContextWeight[];
+  offerBudget: OfferBudget | null;
   startsAt: string | null;
   endsAt: string | null;
   active: boolean;
@@ -43,6 +54,10 @@ export function toChannelResponse(channel: ChannelView): ChannelResponse {
     name: channel.name,
     webhookUrl: channel.webhookUrl,
     active: channel.active,
+    kind: channel.kind,
+    hasSigningSecret: channel.hasSigningSecret,
+    timeoutMs: channel.timeoutMs,
+    recipientAttribute: channel.recipientAttribute,
     createdAt: channel.createdAt.toISOString(),
     updatedAt: channel.updatedAt.toISOString(),
   };
@@ -55,6 +70,7 @@ export function toOfferResponse(offer: OfferView): OfferResponse {
     channel: offer.channel.name,
     content: offer.content,
     value: offer.value,
+    requiredAttributes: offer.requiredAttributes,
     active: offer.active,
     createdAt: offer.createdAt.toISOString(),
     updatedAt: offer.updatedAt.toISOString(),
@@ -67,10 +83,15 @@ export function toCampaignResponse(campaign: CampaignView): CampaignResponse {
     key: campaign.key,
     name: campaign.name,
     rule: campaign.rule,
+    applicabilityRule: campaign.applicabilityRule,
+    suitabilityRule: campaign.suitabilityRule,
     offers: campaign.offers.map((offer) => offer.name),
     holdoutShare: campaign.holdoutShare,
     holdoutGroup: campaign.holdoutGroup,
     priority: campaign.priority,
+    businessLever: campaign.businessLever,
+    contextWeights: campaign.contextWeights,
+    offerBudget: campaign.offerBudget,
     startsAt: campaign.startsAt?.toISOString() ?? null,
     endsAt: campaign.endsAt?.toISOString() ?? null,
     active: campaign.active,

@@ -65,7 +65,7 @@ export class ExceptionToHttpFilter implements ExceptionFilter {
       return { status, body: { error: httpErrorCode(status), message: exception.message } };
     }
     if (isStoreBusy(exception)) {
-      this.logger.warn({ err: exception }, 'No database connection was free in time; answered 503');
+      this.logger.warn({ err: exception }, 'The database was saturated or out of reach; answered 503');
       return {
         status: 503,
         body: { error: 'service_busy', message: 'The service is at capacity; retry the request after a short wait' },
@@ -102,6 +102,7 @@ export class ExceptionToHttpFilter implements ExceptionFilter {
 }
 
 function httpErrorCode(status: number): string {
+  if (status === 401) return 'unauthorized';
   if (status === 404) return 'not_found';
   if (status === 405) return 'method_not_allowed';
   if (status === 415) return 'unsupported_media_type';
@@ -109,15 +110,23 @@ function httpErrorCode(status: number): string {
 }
 
 /**
- * Prisma's "unable to start a transaction in time" (P2028) and "timed out fetching a
- * connection" (P2024), and the pg pool's own connect timeout: the store is saturated,
- * which is a 503 the client may retry, not a fault of the request.
+ * Prisma codes that mean the database is saturated or out of reach, not that the request
+ * is wrong: no transaction in time (P2028), no pooled connection in time (P2024), the
+ * server refusing more connections (P2037), and the server not reachable (P1001) or
+ * closing the connection (P1017).
+ */
+const STORE_UNAVAILABLE_CODES: ReadonlySet<string> = new Set(['P2028', 'P2024', 'P2037', 'P1001', 'P1017']);
+
+/**
+ * The store is saturated or unreachable: a 503 the client may retry, not a fault of the
+ * request. Besides the Prisma codes, the messages of the pg pool's connect timeout and of
+ * PostgreSQL's "too many clients" (SQLSTATE 53300) count.
  */
 function isStoreBusy(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  if (code === 'P2028' || code === 'P2024') {
+  if (typeof code === 'string' && STORE_UNAVAILABLE_CODES.has(code)) {
     return true;
   }
   const message = error instanceof Error ? error.message : '';
-  return /timeout exceeded when trying to connect/i.test(message);
+  return /timeout exceeded when trying to connect|too many (database connections opened|clients already)/i.test(message);
 }

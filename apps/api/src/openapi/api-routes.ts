@@ -10,16 +10,28 @@ import {
   updateChannelSchema,
   updateOfferSchema,
 } from '#wayline/catalog';
-import { nextBestOfferQuerySchema } from '#wayline/decisioning';
+import {
+  channelContactPolicyInputSchema,
+  campaignPreviewSchema,
+  consentInputSchema,
+  contactPolicyInputSchema,
+  customerTimeZoneInputSchema,
+  modelVersionsQuerySchema,
+  nextBestOfferQuerySchema,
+} from '#wayline/decisioning';
+import { listDeadLettersQuerySchema, retryDeadLettersSchema } from '#wayline/delivery';
 import { eventBatchSchema, eventInputSchema } from '#wayline/events';
-import { outcomeInputSchema, upliftQuerySchema } from '#wayline/experiments';
+import { cumulativeUpliftQuerySchema, outcomeInputSchema, upliftQuerySchema } from '#wayline/experiments';
 import { feedQuerySchema, journeyQuerySchema } from '#wayline/journeys';
 import { createJourneySchema, listJourneysQuerySchema, updateJourneySchema } from '#wayline/journey-definitions';
 import { feedbackConsistencyQuerySchema, journeyMapQuerySchema, journeyPathsQuerySchema, painPointsQuerySchema } from '#wayline/journey-maps';
+import { audienceQuerySchema } from '#wayline/audiences';
+import { createPlatformKeySchema } from '../platform/platform-key.service.ts';
+import { platformOfferQuerySchema } from '../platform/platform-offer.service.ts';
 
 /** One documented operation. Paths use OpenAPI's `{param}` syntax. */
 export interface RouteDoc {
-  method: 'get' | 'post' | 'patch' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string;
   tag: string;
   summary: string;
@@ -39,6 +51,16 @@ export interface RouteDoc {
 export const API_ROUTES: RouteDoc[] = [
   { method: 'get', path: '/health', tag: 'operations', summary: 'Report the process status and the stores in use', success: { '200': 'Status' } },
   { method: 'get', path: '/openapi.json', tag: 'operations', summary: 'This OpenAPI document', success: { '200': 'OpenAPI 3.1 document' } },
+  {
+    method: 'get', path: '/dashboard', tag: 'dashboard', produces: 'text/html',
+    summary: 'Analyst dashboard: uplift per campaign, journey map, pain points, top paths and the live feed',
+    success: { '200': 'HTML page' },
+  },
+  {
+    method: 'get', path: '/dashboard/assets/{name}', tag: 'dashboard', produces: 'text/javascript',
+    summary: "A script or style sheet of the dashboard, from a fixed allow-list (Chart.js's UMD build among them)",
+    success: { '200': 'JavaScript or CSS file' },
+  },
 
   {
     method: 'post', path: '/v1/events', tag: 'events', body: [eventInputSchema, eventBatchSchema],
@@ -50,6 +72,11 @@ export const API_ROUTES: RouteDoc[] = [
     summary: "The customer's current scores and timeline with each event's emotion", success: { '200': 'Journey' },
   },
   {
+    method: 'get', path: '/v1/scoring/status', tag: 'journeys',
+    summary: 'Events not scored yet, when the oldest arrived and its age in seconds; null age when scoring has caught up',
+    success: { '200': 'Scoring backlog' },
+  },
+  {
     method: 'get', path: '/v1/feed', tag: 'journeys', query: feedQuerySchema, produces: 'text/event-stream',
     summary: 'Server-Sent Events of scored events (event.scored) and state changes (customer.changed)',
     success: { '200': 'Event stream' },
@@ -57,7 +84,7 @@ export const API_ROUTES: RouteDoc[] = [
   {
     method: 'get', path: '/v1/customers/{customerId}/next-best-offer', tag: 'decisions', query: nextBestOfferQuerySchema,
     summary: 'Choose and record the next best offer for a channel; treatment decisions schedule a message',
-    success: { '200': 'Decision, or no offer when no campaign is eligible' },
+    success: { '200': 'Decision, or no offer when no campaign is eligible or the contact policy blocks every candidate' },
   },
   {
     method: 'post', path: '/v1/outcomes', tag: 'experiments', body: outcomeInputSchema,
@@ -76,8 +103,53 @@ export const API_ROUTES: RouteDoc[] = [
   },
   {
     method: 'get', path: '/v1/reports/uplift', tag: 'experiments', query: upliftQuerySchema,
-    summary: 'Uplift of a campaign against its holdout group, with the 95% interval and p-value',
+    summary: 'Uplift of a campaign against its holdout group (or per segment, stage, emotion or offer), with intervals, p-value, sample-ratio check and minimum detectable effect, as JSON or CSV',
     success: { '200': 'Uplift report' },
+  },
+  {
+    method: 'get', path: '/v1/reports/uplift/cumulative', tag: 'experiments', query: cumulativeUpliftQuerySchema,
+    summary: 'Cumulative uplift per UTC day with an always-valid (sequential) 95% interval, as JSON or CSV',
+    success: { '200': 'Daily points' },
+  },
+  {
+    method: 'get', path: '/v1/models', tag: 'models',
+    summary: 'Latest propensity and uplift model version per offer, with data window, sample sizes and validation metrics',
+    success: { '200': 'Models per offer' },
+  },
+  {
+    method: 'get', path: '/v1/models/{offer}', tag: 'models', query: modelVersionsQuerySchema,
+    summary: 'Model versions of one offer, newest first: AUC, calibration, Qini coefficient and uplift at 30%',
+    success: { '200': 'Model versions' },
+  },
+
+  {
+    method: 'get', path: '/v1/customers/{customerId}/consent', tag: 'contact-policy',
+    summary: "The customer's consent per channel and time zone", success: { '200': 'Consent and time zone' },
+  },
+  {
+    method: 'put', path: '/v1/customers/{customerId}/consent', tag: 'contact-policy', body: consentInputSchema,
+    summary: 'Set the consent (granted or opted_out) of each listed channel; other channels keep theirs',
+    success: { '200': 'Consent and time zone' },
+  },
+  {
+    method: 'put', path: '/v1/customers/{customerId}/time-zone', tag: 'contact-policy', body: customerTimeZoneInputSchema,
+    summary: "Set the customer's IANA time zone for quiet hours and daily caps; null uses the policy's default",
+    success: { '200': 'Consent and time zone' },
+  },
+  { method: 'get', path: '/v1/admin/contact-policy', tag: 'contact-policy', summary: 'Read the contact policy and the channel overrides', success: { '200': 'Contact policy' } },
+  {
+    method: 'put', path: '/v1/admin/contact-policy', tag: 'contact-policy', body: contactPolicyInputSchema,
+    summary: 'Replace the contact policy: caps over all channels, quiet hours, cooldown, default time zone',
+    success: { '200': 'Contact policy' },
+  },
+  { method: 'get', path: '/v1/admin/contact-policy/channels/{name}', tag: 'contact-policy', summary: "Read a channel's caps and consent rule", success: { '200': 'Channel contact policy' } },
+  {
+    method: 'put', path: '/v1/admin/contact-policy/channels/{name}', tag: 'contact-policy', body: channelContactPolicyInputSchema,
+    summary: "Replace a channel's caps per day and week and whether it requires consent", success: { '200': 'Channel contact policy' },
+  },
+  {
+    method: 'delete', path: '/v1/admin/contact-policy/channels/{name}', tag: 'contact-policy',
+    summary: "Remove a channel's own policy: no channel caps, no consent required", success: { '200': 'Channel contact policy' },
   },
 
   { method: 'post', path: '/v1/admin/channels', tag: 'catalog', body: createChannelSchema, summary: 'Create a channel', success: { '201': 'Channel' } },
@@ -85,6 +157,16 @@ export const API_ROUTES: RouteDoc[] = [
   { method: 'get', path: '/v1/admin/channels/{name}', tag: 'catalog', summary: 'Read a channel', success: { '200': 'Channel' } },
   { method: 'patch', path: '/v1/admin/channels/{name}', tag: 'catalog', body: updateChannelSchema, summary: 'Update a channel', success: { '200': 'Channel' } },
   { method: 'delete', path: '/v1/admin/channels/{name}', tag: 'catalog', summary: 'Deactivate a channel', success: { '200': 'Deactivated channel' } },
+
+  {
+    method: 'get', path: '/v1/admin/dead-letters', tag: 'delivery', query: listDeadLettersQuerySchema,
+    summary: 'List failed outreach messages, newest first, by channel and campaign', success: { '200': 'A page of dead letters and the next cursor' },
+  },
+  {
+    method: 'post', path: '/v1/admin/dead-letters/retry', tag: 'delivery', body: retryDeadLettersSchema,
+    summary: 'Requeue the dead letters matching ids, channel and campaign, or all of them', success: { '200': 'Number and ids requeued' },
+  },
+  { method: 'post', path: '/v1/admin/dead-letters/{id}/retry', tag: 'delivery', summary: 'Requeue one dead letter with a fresh attempt count', success: { '200': 'Requeued' } },
   { method: 'post', path: '/v1/admin/offers', tag: 'catalog', body: createOfferSchema, summary: 'Create an offer', success: { '201': 'Offer' } },
   { method: 'get', path: '/v1/admin/offers', tag: 'catalog', query: listOffersQuerySchema, summary: 'List offers', success: { '200': 'Offers' } },
   { method: 'get', path: '/v1/admin/offers/{name}', tag: 'catalog', summary: 'Read an offer', success: { '200': 'Offer' } },
@@ -95,6 +177,11 @@ export const API_ROUTES: RouteDoc[] = [
   { method: 'get', path: '/v1/admin/campaigns/{key}', tag: 'catalog', summary: 'Read a campaign', success: { '200': 'Campaign' } },
   { method: 'patch', path: '/v1/admin/campaigns/{key}', tag: 'catalog', body: updateCampaignSchema, summary: 'Update a campaign', success: { '200': 'Campaign' } },
   { method: 'delete', path: '/v1/admin/campaigns/{key}', tag: 'catalog', summary: 'Deactivate a campaign', success: { '200': 'Deactivated campaign' } },
+  {
+    method: 'post', path: '/v1/campaigns/{key}/preview', tag: 'catalog', body: campaignPreviewSchema,
+    summary: 'Count and sample the customers that pass the eligibility, applicability and suitability rules now; trace one customer',
+    success: { '200': 'Preview' },
+  },
 
   { method: 'post', path: '/v1/admin/journeys', tag: 'journey-maps', body: createJourneySchema, summary: 'Create a journey definition', success: { '201': 'Journey' } },
   { method: 'get', path: '/v1/admin/journeys', tag: 'journey-maps', query: listJourneysQuerySchema, summary: 'List journey definitions in placement order', success: { '200': 'Journeys' } },
@@ -115,5 +202,22 @@ export const API_ROUTES: RouteDoc[] = [
     method: 'get', path: '/v1/journeys/{key}/paths', tag: 'journey-maps', query: journeyPathsQuerySchema,
     summary: 'Most common stage sequences with conversion, and a map per branch where paths fork',
     success: { '200': 'Paths and forks' },
+  },
+  {
+    method: 'post', path: '/v1/admin/platform-keys', tag: 'platform', body: createPlatformKeySchema,
+    summary: 'Create an API key for an e-mail or ad platform; the key is in this response only',
+    success: { '201': 'The key, its id and prefix' },
+  },
+  { method: 'get', path: '/v1/admin/platform-keys', tag: 'platform', summary: 'List the active platform keys, without the keys themselves', success: { '200': 'Platform keys' } },
+  { method: 'delete', path: '/v1/admin/platform-keys/{id}', tag: 'platform', summary: 'Revoke a platform key', success: { '204': 'Revoked' } },
+  {
+    method: 'get', path: '/v1/platform/customers/{customerId}/offer', tag: 'platform', query: platformOfferQuerySchema,
+    summary: "Offer of the customer's latest decision on a channel, for an e-mail platform at send time (Bearer platform key; cacheable, ETag)",
+    success: { '200': 'Offer, or null for the control arm', '304': 'Not modified' },
+  },
+  {
+    method: 'get', path: '/v1/audiences/{campaign}', tag: 'platform', query: audienceQuerySchema,
+    summary: 'Treatment audience of a campaign (Bearer platform key): JSON pages, or format=csv with SHA-256-hashed Email and Phone',
+    success: { '200': 'Page of customers, or the CSV' },
   },
 ];

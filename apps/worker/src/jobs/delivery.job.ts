@@ -3,13 +3,15 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import type { Logger } from 'pino';
 import { ROOT_LOGGER } from '#wayline/common';
 import { APP_CONFIG, type AppConfig } from '#wayline/config';
-import { DeliveryService } from '#wayline/delivery';
+import { ContactPolicyService } from '#wayline/decisioning';
+import { DeliveryService, type SendRecheck } from '#wayline/delivery';
 
 /**
  * Runs {@link DeliveryService.deliverDue} every `delivery.intervalMs`. Ticks in one
  * process never overlap: a tick that comes due while the previous one still runs is
  * skipped. Several processes may run this job at once, because each message is claimed
- * with SKIP LOCKED.
+ * with SKIP LOCKED. At start it hands the contact policy to the delivery service, which
+ * checks every message against it right before sending.
  */
 @Injectable()
 export class DeliveryJob implements OnModuleInit, OnModuleDestroy {
@@ -25,11 +27,13 @@ export class DeliveryJob implements OnModuleInit, OnModuleDestroy {
     @Inject(SchedulerRegistry) private readonly scheduler: SchedulerRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(ROOT_LOGGER) rootLogger: Logger,
+    @Inject(ContactPolicyService) private readonly contactPolicy: SendRecheck,
   ) {
     this.logger = rootLogger.child({ context: DeliveryJob.name });
   }
 
   onModuleInit(): void {
+    this.delivery.useSendRecheck(this.contactPolicy);
     const intervalMs = this.config.delivery.intervalMs;
     const handle = setInterval(() => void this.tick(), intervalMs);
     this.scheduler.addInterval(DeliveryJob.intervalName, handle);

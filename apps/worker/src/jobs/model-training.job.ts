@@ -4,14 +4,14 @@ import { CronJob } from 'cron';
 import type { Logger } from 'pino';
 import { ROOT_LOGGER } from '#wayline/common';
 import { APP_CONFIG, type AppConfig } from '#wayline/config';
-import { PropensityService } from '#wayline/decisioning';
+import { ModelTrainingService } from '#wayline/decisioning';
 import { LIVE_STORE, type LiveStore } from '#wayline/live-store';
 
 /** Maximum time a training run holds the lock, so a crashed holder frees it after this. */
 const TRAINING_LOCK_TTL_MS = 30 * 60_000;
 
 /**
- * Retrains the propensity models on the `models.trainingCron` schedule. A live-store
+ * Retrains the propensity and uplift models on the `models.trainingCron` schedule. A live-store
  * lock lets only one worker replica train at a time; the others skip the tick.
  */
 @Injectable()
@@ -22,7 +22,7 @@ export class ModelTrainingJob implements OnModuleInit, OnModuleDestroy {
   private running: Promise<void> | undefined;
 
   constructor(
-    @Inject(PropensityService) private readonly propensity: PropensityService,
+    @Inject(ModelTrainingService) private readonly training: ModelTrainingService,
     @Inject(SchedulerRegistry) private readonly scheduler: SchedulerRegistry,
     @Inject(LIVE_STORE) private readonly liveStore: LiveStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -68,9 +68,13 @@ export class ModelTrainingJob implements OnModuleInit, OnModuleDestroy {
       return;
     }
     try {
-      const summaries = await this.propensity.trainAll();
+      const summaries = await this.training.trainAll();
       this.logger.info(
-        { offers: summaries.length, trained: summaries.filter((summary) => summary.trained).length },
+        {
+          offers: summaries.length,
+          trained: summaries.filter((summary) => summary.trained).length,
+          upliftTrained: summaries.filter((summary) => summary.uplift.trained).length,
+        },
         'Model training run finished',
       );
     } catch (error) {

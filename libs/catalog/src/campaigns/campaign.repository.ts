@@ -1,15 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ConflictError } from '#wayline/common';
-import { PRISMA, type Prisma, type PrismaClient } from '#wayline/database';
+import { Prisma, PRISMA, type PrismaClient } from '#wayline/database';
 import type { EligibilityRule, JsonValue } from '../rules/eligibility-rule.ts';
 import { compareCodeUnits } from '../shared/compare.ts';
 import { isUniqueViolation } from '../shared/prisma-errors.ts';
-import type { ActiveCampaign, CampaignView } from './campaign.view.ts';
+import type { ContextWeight, OfferBudget } from './campaign-policy.schemas.ts';
+import type { ActiveCampaign, CampaignPolicy, CampaignView } from './campaign.view.ts';
 
-export interface NewCampaign {
+export interface NewCampaign extends CampaignPolicy {
   key: string;
   name: string;
-  rule: EligibilityRule;
   holdoutShare: number;
   holdoutGroup: string;
   priority: number;
@@ -53,7 +53,7 @@ export class CampaignRepository {
     try {
       const row = await this.prisma.campaign.create({
         data: {
-          ...data,
+          ...toCampaignColumns(data),
           rule: data.rule as Prisma.InputJsonValue,
           offers: { createMany: { data: offerIds.map((offerId) => ({ offerId })) } },
         },
@@ -78,7 +78,7 @@ export class CampaignRepository {
         // same campaign then waits here instead of interleaving its delete and insert of the links.
         await tx.campaign.update({
           where: { id },
-          data: { ...changes, rule: changes.rule as Prisma.InputJsonValue | undefined, updatedAt: new Date() },
+          data: { ...toCampaignColumns(changes), updatedAt: new Date() },
         });
         if (offerIds !== undefined) {
           await tx.campaignOffer.deleteMany({ where: { campaignId: id } });
@@ -97,6 +97,21 @@ export class CampaignRepository {
    * given. Campaigns left without offers are omitted. Ordered by priority, highest
    * first, then by key.
    */
+  /**
+   * A text that changes whenever a campaign, offer, channel or campaign's offer list is
+   * created, changed or deleted: row counts and latest update times. Deciding whether a
+   * cached catalog is still current costs this one small query.
+   */
+  async catalogFingerprint(): Promise<string> {
+    const [row] = await this.prisma.$queryRaw<Array<{ fingerprint: string }>>`
+      SELECT concat_ws('/',
+        (SELECT count(*) || '@' || coalesce(max(updated_at)::text, '') FROM campaigns),
+        (SELECT count(*) || '@' || coalesce(max(updated_at)::text, '') FROM offers),
+        (SELECT count(*) || '@' || coalesce(max(updated_at)::text, '') FROM channels),
+        (SELECT count(*)::text FROM campaign_offers)) AS fingerprint`;
+    return row?.fingerprint ?? '';
+  }
+
   async findActive(now: Date, channelName?: string): Promise<ActiveCampaign[]> {
     const sendableOffer = {
       active: true,
@@ -120,7 +135,7 @@ export class CampaignRepository {
       id: row.id,
       key: row.key,
       name: row.name,
-      rule: row.rule as EligibilityRule,
+      ...toCampaignPolicy(row),
       holdoutShare: row.holdoutShare,
       holdoutGroup: row.holdoutGroup,
       priority: row.priority,
@@ -150,7 +165,7 @@ function toCampaignView(row: CampaignRow): CampaignView {
     id: row.id,
     key: row.key,
     name: row.name,
-    rule: row.rule as EligibilityRule,
+    ...toCampaignPolicy(row),
     holdoutShare: row.holdoutShare,
     holdoutGroup: row.holdoutGroup,
     priority: row.priority,
@@ -160,5 +175,63 @@ function toCampaignView(row: CampaignRow): CampaignView {
     offers: row.offers.map(({ offer }) => offer).sort((a, b) => compareCodeUnits(a.name, b.name)),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
+  };
+}
+
+type PolicyColumns = Pick<
+  Prisma.CampaignUncheckedCreateInput,
+  'rule' | 'applicabilityRule' | 'suitabilityRule' | 'contextWeights' | 'offerBudget'
+>;
+
+type JsonPolicyField = 'rule' | 'applicabilityRule' | 'suitabilityRule' | 'contextWeights' | 'offerBudget';
+
+/**
+ * Maps the JSON fields of a campaign to Prisma's input types and keeps the others. A null
+ * rule or budget is stored as SQL NULL.
+ */
+function toCampaignColumns<T extends Partial<CampaignPolicy>>(campaign: T): Omit<T, JsonPolicyField> & Partial<PolicyColumns> {
+  const { rule, applicabilityRule, suitabilityRule, contextWeights, offerBudget, ...columns } = campaign;
+  return { ...columns, ...toPolicyColumns({ rule, applicabilityRule, suitabilityRule, contextWeights, offerBudget }) };
+}
+
+function toPolicyColumns(policy: Partial<CampaignPolicy>): Partial<PolicyColumns> {
+  const columns: Partial<PolicyColumns> = {};
+  if (policy.rule !== undefined) {
+    columns.rule = policy.rule as Prisma.InputJsonValue;
+  }
+  if (policy.applicabilityRule !== undefined) {
+    columns.applicabilityRule = nullableJson(policy.applicabilityRule);
+  }
+  if (policy.suitabilityRule !== undefined) {
+    columns.suitabilityRule = nullableJson(policy.suitabilityRule);
+  }
+  if (policy.contextWeights !== undefined) {
+    columns.contextWeights = policy.contextWeights as unknown as Prisma.InputJsonValue;
+  }
+  if (policy.offerBudget !== undefined) {
+    columns.offerBudget = nullableJson(policy.offerBudget as unknown as JsonValue | null);
+  }
+  return columns;
+}
+
+function nullableJson(value: JsonValue | null): Prisma.InputJsonValue | typeof Prisma.DbNull {
+  return value === null ? Prisma.DbNull : (value as Prisma.InputJsonValue);
+}
+
+function toCampaignPolicy(row: {
+  rule: Prisma.JsonValue;
+  applicabilityRule: Prisma.JsonValue;
+  suitabilityRule: Prisma.JsonValue;
+  businessLever: number;
+  contextWeights: Prisma.JsonValue;
+  offerBudget: Prisma.JsonValue;
+}): CampaignPolicy {
+  return {
+    rule: row.rule as EligibilityRule,
+    applicabilityRule: row.applicabilityRule as EligibilityRule | null,
+    suitabilityRule: row.suitabilityRule as EligibilityRule | null,
+    businessLever: row.businessLever,
+    contextWeights: row.contextWeights as unknown as ContextWeight[],
+    offerBudget: row.offerBudget as unknown as OfferBudget | null,
   };
 }

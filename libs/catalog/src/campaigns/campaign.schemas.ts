@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { eligibilityRuleSchema } from '../rules/eligibility-rule.schema.ts';
+import { businessLeverSchema, contextWeightsSchema, offerBudgetSchema, optionalPolicyRuleSchema } from './campaign-policy.schemas.ts';
 import {
   booleanQuerySchema,
   hasSomeField,
@@ -59,10 +60,15 @@ export const createCampaignSchema = strictInput({
   key: slugSchema,
   name: campaignNameSchema,
   rule: eligibilityRuleSchema.default(true),
+  applicabilityRule: optionalPolicyRuleSchema.default(null),
+  suitabilityRule: optionalPolicyRuleSchema.default(null),
   offers: offerNamesSchema,
   holdoutShare: holdoutShareSchema,
   holdoutGroup: slugSchema.optional(),
   priority: int32Schema.default(0),
+  businessLever: businessLeverSchema.default(1),
+  contextWeights: contextWeightsSchema.default([]),
+  offerBudget: offerBudgetSchema.nullable().default(null),
   startsAt: isoDateTimeSchema.nullable().optional(),
   endsAt: isoDateTimeSchema.nullable().optional(),
 }).superRefine(checkWindow);
@@ -71,10 +77,15 @@ export const updateCampaignSchema = strictInput({
   key: slugSchema.optional(),
   name: campaignNameSchema.optional(),
   rule: eligibilityRuleSchema.optional(),
+  applicabilityRule: optionalPolicyRuleSchema.optional(),
+  suitabilityRule: optionalPolicyRuleSchema.optional(),
   offers: offerNamesSchema.optional(),
   holdoutShare: holdoutShareSchema.optional(),
   holdoutGroup: slugSchema.optional(),
   priority: int32Schema.optional(),
+  businessLever: businessLeverSchema.optional(),
+  contextWeights: contextWeightsSchema.optional(),
+  offerBudget: offerBudgetSchema.nullable().optional(),
   startsAt: isoDateTimeSchema.nullable().optional(),
   endsAt: isoDateTimeSchema.nullable().optional(),
   active: z.boolean().optional(),

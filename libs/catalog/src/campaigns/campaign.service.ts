@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { ROOT_LOGGER, ValidationError, type FieldProblem } from '#wayline/common';
+import { validateContentTemplates } from '#wayline/delivery';
 import { CatalogQueryService } from '../catalog-query.service.ts';
 import { OfferRepository } from '../offers/offer.repository.ts';
 import { CampaignRepository } from './campaign.repository.ts';
@@ -35,6 +36,11 @@ export class CampaignService {
         key: input.key,
         name: input.name,
         rule: input.rule,
+        applicabilityRule: input.applicabilityRule,
+        suitabilityRule: input.suitabilityRule,
+        businessLever: input.businessLever,
+        contextWeights: input.contextWeights,
+        offerBudget: input.offerBudget,
         holdoutShare: input.holdoutShare,
         holdoutGroup: input.holdoutGroup ?? input.key,
         priority: input.priority,
@@ -92,7 +98,7 @@ export class CampaignService {
     throw ValidationError.forField('startsAt', `must be before endsAt (${endsAt.toISOString()})`);
   }
 
-  /** Returns the ids of the named offers, in order, or names every unknown or inactive one. */
+  /** Returns the ids of the named offers, in order, or names every unknown or inactive one and every one with an invalid template. */
   private async resolveActiveOffers(names: string[]): Promise<string[]> {
     const found = new Map((await this.offers.findByNames(names)).map((offer) => [offer.name, offer]));
     const problems: FieldProblem[] = [];
@@ -102,6 +108,12 @@ export class CampaignService {
         problems.push({ path: `offers[${index}]`, message: `offer '${name}' was not found` });
       } else if (!offer.active) {
         problems.push({ path: `offers[${index}]`, message: `offer '${name}' is inactive; reactivate it or leave it out` });
+      } else {
+        // Offers saved before templates were checked may still contain an invalid one.
+        const template = validateContentTemplates(offer.content, offer.requiredAttributes)[0];
+        if (template !== undefined) {
+          problems.push({ path: `offers[${index}]`, message: `offer '${name}' content.${template.path} ${template.message}; fix the offer first` });
+        }
       }
     });
     if (problems.length > 0) {

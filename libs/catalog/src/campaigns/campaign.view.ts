@@ -1,11 +1,27 @@
 import type { EligibilityRule, JsonValue } from '../rules/eligibility-rule.ts';
+import type { ContextWeight, OfferBudget } from './campaign-policy.schemas.ts';
+
+/** The rules of the three policy steps and the arbitration levers of a campaign. */
+export interface CampaignPolicy {
+  /** Eligibility: may this customer get the campaign at all. */
+  rule: EligibilityRule;
+  /** Applicability: does the campaign fit the customer's situation. Null always passes. */
+  applicabilityRule: EligibilityRule | null;
+  /** Suitability: is the campaign right for the customer now. Null always passes. */
+  suitabilityRule: EligibilityRule | null;
+  /** Marketer's multiplier of the priority of every offer of the campaign, greater than 0. */
+  businessLever: number;
+  /** Weights whose `when` rule passes multiply the priority; none passing gives 1. */
+  contextWeights: ContextWeight[];
+  /** Budget of each offer of the campaign, or null for no budget. */
+  offerBudget: OfferBudget | null;
+}
 
 /** A campaign as stored, with every offer linked to it, active or not. */
-export interface CampaignView {
+export interface CampaignView extends CampaignPolicy {
   id: string;
   key: string;
   name: string;
-  rule: EligibilityRule;
   /** Share of eligible customers held out as control, 0 to 1. */
   holdoutShare: number;
   /** Campaigns with the same holdout group share one control group. */
@@ -24,11 +40,10 @@ export interface CampaignView {
 }
 
 /** A campaign that can run now, with only the offers that can be sent now. */
-export interface ActiveCampaign {
+export interface ActiveCampaign extends CampaignPolicy {
   id: string;
   key: string;
   name: string;
-  rule: EligibilityRule;
   holdoutShare: number;
   holdoutGroup: string;
   priority: number;

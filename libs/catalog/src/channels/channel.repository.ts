@@ -3,7 +3,26 @@ import { ConflictError } from '#wayline/common';
 import { PRISMA, type ChannelModel, type PrismaClient } from '#wayline/database';
 import { compareCodeUnits } from '../shared/compare.ts';
 import { isUniqueViolation } from '../shared/prisma-errors.ts';
+import type { ChannelKind } from '#wayline/delivery';
 import type { ChannelView } from './channel.view.ts';
+
+export interface NewChannel {
+  name: string;
+  webhookUrl: string;
+  kind: ChannelKind;
+  signingSecret?: string;
+  timeoutMs?: number;
+  recipientAttribute?: string | null;
+}
+
+export interface ChannelChanges {
+  webhookUrl?: string;
+  active?: boolean;
+  kind?: ChannelKind;
+  signingSecret?: string | null;
+  timeoutMs?: number | null;
+  recipientAttribute?: string | null;
+}
 
 @Injectable()
 export class ChannelRepository {
@@ -21,7 +40,7 @@ export class ChannelRepository {
   }
 
   /** @throws ConflictError when the name is taken. */
-  async create(data: { name: string; webhookUrl: string }): Promise<ChannelView> {
+  async create(data: NewChannel): Promise<ChannelView> {
     try {
       return toChannelView(await this.prisma.channel.create({ data }));
     } catch (error) {
@@ -34,7 +53,8 @@ export class ChannelRepository {
     }
   }
 
-  async update(id: string, data: { webhookUrl?: string; active?: boolean }): Promise<ChannelView> {
+  /** Fields set to null are cleared; fields left undefined keep their value. */
+  async update(id: string, data: ChannelChanges): Promise<ChannelView> {
     return toChannelView(await this.prisma.channel.update({ where: { id }, data }));
   }
 }
@@ -45,6 +65,10 @@ function toChannelView(row: ChannelModel): ChannelView {
     name: row.name,
     webhookUrl: row.webhookUrl,
     active: row.active,
+    kind: row.kind as ChannelKind,
+    hasSigningSecret: row.signingSecret !== null,
+    timeoutMs: row.timeoutMs,
+    recipientAttribute: row.recipientAttribute,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

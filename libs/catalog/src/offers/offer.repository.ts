@@ -11,12 +11,14 @@ export interface NewOffer {
   channelId: string;
   content: Record<string, JsonValue>;
   value: number;
+  requiredAttributes: string[];
 }
 
 export interface OfferChanges {
   channelId?: string;
   content?: Record<string, JsonValue>;
   value?: number;
+  requiredAttributes?: string[];
   active?: boolean;
 }
 
@@ -83,6 +85,7 @@ function toOfferView(row: OfferModel & { channel: ChannelModel }): OfferView {
     channel: { id: row.channel.id, name: row.channel.name, active: row.channel.active },
     content: row.content as Record<string, JsonValue>,
     value: row.value,
+    requiredAttributes: Array.isArray(row.requiredAttributes) ? (row.requiredAttributes as string[]) : [],
     active: row.active,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ATTRIBUTE_NAME_PATTERN } from '#wayline/delivery';
 import type { JsonValue } from '../rules/eligibility-rule.ts';
 import {
   booleanQuerySchema,
@@ -47,19 +48,33 @@ export const offerContentSchema = z
 
 export const offerValueSchema = z.number({ error: 'must be a number' }).min(0, 'must be 0 or more');
 
+/**
+ * Customer attributes that the content templates use. A template may name only these,
+ * so a misspelt attribute is rejected when the offer is saved, not when it is sent.
+ */
+export const requiredAttributesSchema = z
+  .array(
+    z.string({ error: 'must be an attribute name' }).regex(ATTRIBUTE_NAME_PATTERN, 'must be an attribute name: letters, digits and "_", not starting with a digit'),
+    { error: 'must be an array of customer attribute names, such as ["firstName"]' },
+  )
+  .max(50, 'must list at most 50 attributes')
+  .refine((names) => new Set(names).size === names.length, 'must not list an attribute twice');
+
 export const createOfferSchema = strictInput({
   name: slugSchema,
   channel: slugSchema,
   content: offerContentSchema,
   value: offerValueSchema.default(0),
+  requiredAttributes: requiredAttributesSchema.default([]),
 });
 
 export const updateOfferSchema = strictInput({
   channel: slugSchema.optional(),
   content: offerContentSchema.optional(),
   value: offerValueSchema.optional(),
+  requiredAttributes: requiredAttributesSchema.optional(),
   active: z.boolean().optional(),
-}).refine(hasSomeField, 'must contain at least one field to change: channel, content, value, active');
+}).refine(hasSomeField, 'must contain at least one field to change: channel, content, value, requiredAttributes, active');
 
 export const listOffersQuerySchema = strictInput({
   channel: slugSchema.optional(),

@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { NotFoundError, ROOT_LOGGER, ValidationError } from '#wayline/common';
+import { checkContentForKind, validateContentTemplates } from '#wayline/delivery';
+import type { JsonValue } from '../rules/eligibility-rule.ts';
 import { ChannelRepository } from '../channels/channel.repository.ts';
 import type { ChannelView } from '../channels/channel.view.ts';
 import { OfferRepository } from './offer.repository.ts';
@@ -24,16 +26,20 @@ export class OfferService {
   }
 
   /**
-   * @throws ValidationError on `channel` when the channel is unknown or inactive.
+   * @throws ValidationError on `channel` when the channel is unknown or inactive, and on
+   *   `content.<field>` for a template that does not parse, uses an unknown variable or an
+   *   undeclared attribute, or a field the channel kind needs that is missing.
    * @throws ConflictError when the name is taken.
    */
   async create(input: CreateOfferInput): Promise<OfferView> {
     const channel = await this.requireActiveChannel(input.channel);
+    checkContent(input.content, input.requiredAttributes, channel);
     const offer = await this.offers.create({
       name: input.name,
       channelId: channel.id,
       content: input.content,
       value: input.value,
+      requiredAttributes: input.requiredAttributes,
     });
     this.logger.info({ offerId: offer.id, offer: offer.name, channel: channel.name }, 'Created offer');
     return offer;
@@ -68,10 +74,18 @@ export class OfferService {
       );
     }
 
+    if (changes.content !== undefined || changes.requiredAttributes !== undefined || channel !== undefined) {
+      const target = channel ?? (await this.channels.findByName(offer.channel.name));
+      if (target !== null) {
+        checkContent(changes.content ?? offer.content, changes.requiredAttributes ?? offer.requiredAttributes, target);
+      }
+    }
+
     const updated = await this.offers.update(offer.id, {
       channelId: channel?.id,
       content: changes.content,
       value: changes.value,
+      requiredAttributes: changes.requiredAttributes,
       active: changes.active,
     });
     this.logger.info({ offerId: updated.id, offer: updated.name, changed: Object.keys(changes) }, 'Updated offer');
@@ -102,5 +116,16 @@ export class OfferService {
       throw ValidationError.forField('channel', `channel '${name}' is inactive; reactivate it or choose an active channel`);
     }
     return channel;
+  }
+}
+
+/**
+ * Rejects content whose templates do not parse or name variables outside the allowed
+ * ones, and content without the fields the channel kind sends, naming each field.
+ */
+function checkContent(content: Record<string, JsonValue>, requiredAttributes: string[], channel: ChannelView): void {
+  const problems = [...validateContentTemplates(content, requiredAttributes), ...checkContentForKind(channel.kind, content)];
+  if (problems.length > 0) {
+    throw new ValidationError(problems.map((problem) => ({ path: `content.${problem.path}`, message: problem.message })));
   }
 }

@@ -9,6 +9,8 @@ export interface OfferView {
   content: Record<string, JsonValue>;
   /** Business value of one conversion, 0 or more, in the operator's currency unit. */
   value: number;
+  /** Customer attributes the content templates may use. */
+  requiredAttributes: string[];
   active: boolean;
   createdAt: Date;
   updatedAt: Date;

@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { clockFactsAt, type EligibilityFacts, type EligibilityRule } from './eligibility-rule.ts';
+import { clockFactsAt, emptyRecentEventCounts, type EligibilityFacts, type EligibilityRule } from './eligibility-rule.ts';
 import { evaluateEligibilityRule, InvalidEligibilityRuleError } from './eligibility-rule.evaluator.ts';
 
 function buildFacts(overrides: { customer?: Partial<EligibilityFacts['customer']>; now?: Partial<EligibilityFacts['now']> } = {}): EligibilityFacts {
@@ -13,6 +13,10 @@ function buildFacts(overrides: { customer?: Partial<EligibilityFacts['customer']
       stage: 'onboarding',
       eventCount: 12,
       daysSinceLastEvent: 2.5,
+      emotionConfidence: 0.8,
+      emotionTrend: -0.2,
+      events: emptyRecentEventCounts(),
+      consent: {},
       ...overrides.customer,
     },
     now: { hour: 14, weekday: 2, ...overrides.now },

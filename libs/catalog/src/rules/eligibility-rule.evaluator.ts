@@ -30,3 +30,17 @@ export function evaluateEligibilityRule(rule: EligibilityRule, facts: Eligibilit
   const result: unknown = jsonLogic.apply(rule as RulesLogic, facts);
   return jsonLogic.truthy(result);
 }
+
+/**
+ * Validates `rule` once and returns a function that evaluates it like
+ * {@link evaluateEligibilityRule}, for evaluating one rule over many customers.
+ *
+ * @throws InvalidEligibilityRuleError when the rule breaks the rule language.
+ */
+export function compileEligibilityRule(rule: EligibilityRule, prefix = 'rule'): (facts: EligibilityFacts) => boolean {
+  const problems = validateEligibilityRule(rule, prefix);
+  if (problems.length > 0) {
+    throw new InvalidEligibilityRuleError(problems);
+  }
+  return (facts) => jsonLogic.truthy(jsonLogic.apply(rule as RulesLogic, facts));
+}

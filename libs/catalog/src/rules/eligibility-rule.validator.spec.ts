@@ -42,6 +42,13 @@ describe('validateEligibilityRule', () => {
     ['11 nested operators', nestedNot(11)],
     ['200 nodes', { and: Array.from({ length: 199 }, () => true) }],
     ['1000-character string', { '==': [{ var: 'customer.stage' }, 'x'.repeat(1000)] }],
+    ['emotion confidence and trend', { and: [{ '>': [{ var: 'customer.emotionConfidence' }, 0.5] }, { '<': [{ var: 'customer.emotionTrend' }, 0] }] }],
+    ['an event count', { '>=': [{ var: 'customer.events.last7d.count' }, 3] }],
+    ['a negative event count', { '>=': [{ var: 'customer.events.last1d.negative' }, 1] }],
+    ['a touchpoint count', { '>=': [{ var: 'customer.events.last30d.touchpoint.call-center' }, 2] }],
+    ['a type count', { '==': [{ var: 'customer.events.last90d.type.bill_payment' }, 0] }],
+    ['consent for a channel', { var: 'customer.consent.email' }],
+    ['missing consent', { missing: ['customer.consent.sms'] }],
   ];
 
   it.each(validRules)('accepts %s', (_name, rule) => {
@@ -106,6 +113,14 @@ describe('validateEligibilityRule', () => {
     ['a NUL in a string', { in: ['a\u0000', ['b']] }, 'rule.in[0]', /NUL character/],
     ['a NUL in a default', { var: ['customer.stage', '\u0000'] }, 'rule.var[1]', /NUL character/],
     ['a NUL in a variable name', { var: 'customer.attributes.a\u0000' }, 'rule.var', /NUL character/],
+    ['an unknown event window', { var: 'customer.events.last2d.count' }, 'rule.var', /not a recent event count.*last1d, last7d, last30d, last90d/],
+    ['an event count without a window', { var: 'customer.events.count' }, 'rule.var', /not a recent event count/],
+    ['an unknown event count', { var: 'customer.events.last7d.sum' }, 'rule.var', /not a recent event count/],
+    ['a touchpoint count without a name', { var: 'customer.events.last7d.touchpoint' }, 'rule.var', /not a recent event count/],
+    ['an invalid touchpoint name', { var: 'customer.events.last7d.touchpoint.Call' }, 'rule.var', /not a recent event count/],
+    ['a count below a touchpoint', { var: 'customer.events.last7d.touchpoint.call.x' }, 'rule.var', /not a recent event count/],
+    ['consent without a channel', { var: 'customer.consent.' }, 'rule.var', /must name a channel/],
+    ['consent below a channel', { var: 'customer.consent.email.status' }, 'rule.var', /must name a channel/],
   ];
 
   it.each(invalidRules)('rejects %s', (_name, rule, path, message) => {

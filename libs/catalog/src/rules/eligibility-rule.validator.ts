@@ -1,6 +1,14 @@
 import { formatIssuePath, type FieldProblem } from '#wayline/common';
 import { containsNulCharacter, NUL_CHARACTER_MESSAGE } from '../shared/input-schemas.ts';
-import { ATTRIBUTE_VARIABLE_PREFIX, ELIGIBILITY_RULE_LIMITS, ELIGIBILITY_VARIABLES } from './eligibility-rule.ts';
+import {
+  ATTRIBUTE_VARIABLE_PREFIX,
+  CONSENT_VARIABLE_PREFIX,
+  ELIGIBILITY_RULE_LIMITS,
+  ELIGIBILITY_VARIABLES,
+  EVENT_COUNT_VARIABLE_PREFIX,
+  EVENT_NAME_PATTERN,
+  RECENT_EVENT_WINDOWS,
+} from './eligibility-rule.ts';
 
 /** One problem in a rule, located by zod-style path segments from the rule's root. */
 export interface RuleProblem {
@@ -279,7 +287,70 @@ function describeVariableNameProblem(name: string): string | undefined {
     }
     return undefined;
   }
-  return `unknown variable '${name}'; known variables: ${[...KNOWN_VARIABLES].join(', ')} and ${ATTRIBUTE_VARIABLE_PREFIX}<key>`;
+  if (name.startsWith(EVENT_COUNT_VARIABLE_PREFIX)) {
+    return describeEventCountVariableProblem(name);
+  }
+  if (name.startsWith(CONSENT_VARIABLE_PREFIX)) {
+    return EVENT_NAME_PATTERN.test(name.slice(CONSENT_VARIABLE_PREFIX.length))
+      ? undefined
+      : `variable '${name}' must name a channel after ${CONSENT_VARIABLE_PREFIX}, such as ${CONSENT_VARIABLE_PREFIX}email`;
+  }
+  return (
+    `unknown variable '${name}'; known variables: ${[...KNOWN_VARIABLES].join(', ')}, ` +
+    `${ATTRIBUTE_VARIABLE_PREFIX}<key>, ${EVENT_COUNT_VARIABLE_PREFIX}<window>.<count> and ${CONSENT_VARIABLE_PREFIX}<channel>`
+  );
+}
+
+/** Accepts `customer.events.<window>.count`, `.negative`, `.touchpoint.<name>` and `.type.<name>`. */
+function describeEventCountVariableProblem(name: string): string | undefined {
+  const [window, count, eventName, ...rest] = name.slice(EVENT_COUNT_VARIABLE_PREFIX.length).split('.');
+  const validWindow = window !== undefined && Object.hasOwn(RECENT_EVENT_WINDOWS, window);
+  const validCount =
+    rest.length === 0 &&
+    (((count === 'count' || count === 'negative') && eventName === undefined) ||
+      ((count === 'touchpoint' || count === 'type') && eventName !== undefined && EVENT_NAME_PATTERN.test(eventName)));
+  if (validWindow && validCount) {
+    return undefined;
+  }
+  return (
+    `variable '${name}' is not a recent event count; write ${EVENT_COUNT_VARIABLE_PREFIX}<window>.count, .negative, ` +
+    `.touchpoint.<touchpoint> or .type.<type>, where <window> is one of ${Object.keys(RECENT_EVENT_WINDOWS).join(', ')}`
+  );
+}
+
+/**
+ * Returns every variable name that `var` and `missing` read in a valid rule, once each,
+ * in the order they first appear.
+ */
+export function collectRuleVariables(rule: unknown): string[] {
+  const names = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      node.forEach(visit);
+      return;
+    }
+    if (!isPlainObject(node)) {
+      return;
+    }
+    for (const [operator, operand] of Object.entries(node)) {
+      if (operator === 'var') {
+        const variable: unknown = Array.isArray(operand) ? operand[0] : operand;
+        if (typeof variable === 'string') {
+          names.add(variable);
+        }
+      } else if (operator === 'missing') {
+        for (const variable of Array.isArray(operand) ? operand : [operand]) {
+          if (typeof variable === 'string') {
+            names.add(variable);
+          }
+        }
+      } else {
+        visit(operand);
+      }
+    }
+  };
+  visit(rule);
+  return [...names];
 }
 
 function describeArity(arity: Arity): string {

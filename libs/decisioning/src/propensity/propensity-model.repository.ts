@@ -7,6 +7,7 @@ export interface TrainingRow {
   decisionId: string;
   features: DecisionFeatures;
   converted: boolean;
+  createdAt: Date;
 }
 
 export interface StoredPropensityModel {
@@ -18,7 +19,15 @@ export interface StoredPropensityModel {
   scaling: Scaling;
   metrics: Record<string, unknown>;
   sampleSize: number;
+  dataFrom: Date | null;
+  dataTo: Date | null;
   trainedAt: Date;
+}
+
+/** Decisions and how many of them converted. */
+export interface ConversionCount {
+  decisions: number;
+  conversions: number;
 }
 
 @Injectable()
@@ -33,31 +42,80 @@ export class PropensityModelRepository {
       ORDER BY o.name`;
   }
 
+  async findOfferByName(name: string): Promise<{ id: string; name: string } | null> {
+    return this.prisma.offer.findUnique({ where: { name }, select: { id: true, name: true } });
+  }
+
   /** Treatment decisions for the offer, labelled by whether a conversion was recorded for them. */
   async findTrainingRows(offerId: string): Promise<TrainingRow[]> {
-    const rows = await this.prisma.$queryRaw<Array<{ id: string; features: DecisionFeatures; converted: boolean }>>`
-      SELECT d.id, d.features,
+    const rows = await this.prisma.$queryRaw<Array<{ id: string; features: DecisionFeatures; converted: boolean; created_at: Date }>>`
+      SELECT d.id, d.features, d.created_at,
              EXISTS (SELECT 1 FROM outcomes o WHERE o.decision_id = d.id AND o.type = 'conversion') AS converted
       FROM decisions d
       WHERE d.offer_id = ${offerId}::uuid AND d.arm = 'treatment'
       ORDER BY d.id`;
-    return rows.map((row) => ({ decisionId: row.id, features: normalizeFeatures(row.features), converted: row.converted }));
+    return rows.map(toTrainingRow);
   }
 
-  /** Treated decisions and their conversions per offer, for the Beta prior. */
-  async countConversions(offerIds: string[]): Promise<Map<string, { treated: number; conversions: number }>> {
+  /**
+   * Control decisions that stand for the offer: those that kept the offer they would have
+   * received, and those made for a whole holdout group that a campaign with the offer uses
+   * (imported experiments record no offer on them).
+   */
+  async findControlRows(offerId: string): Promise<TrainingRow[]> {
+    const rows = await this.prisma.$queryRaw<Array<{ id: string; features: DecisionFeatures; converted: boolean; created_at: Date }>>`
+      SELECT d.id, d.features, d.created_at,
+             EXISTS (SELECT 1 FROM outcomes o WHERE o.decision_id = d.id AND o.type = 'conversion') AS converted
+      FROM decisions d
+      WHERE d.arm = 'control'
+        AND (d.offer_id = ${offerId}::uuid
+             OR (d.offer_id IS NULL AND d.holdout_group IN (
+                   SELECT c.holdout_group FROM campaigns c
+                   JOIN campaign_offers co ON co.campaign_id = c.id
+                   WHERE co.offer_id = ${offerId}::uuid)))
+      ORDER BY d.id`;
+    return rows.map(toTrainingRow);
+  }
+
+  /**
+   * Treated decisions and their conversions per offer, counting only decisions created
+   * after `since` (all of them when it is null): the evidence a model has not seen yet.
+   */
+  async countTreatedConversions(requests: Array<{ offerId: string; since: Date | null }>): Promise<Map<string, ConversionCount>> {
+    if (requests.length === 0) {
+      return new Map();
+    }
+    const rows = await this.prisma.$queryRaw<Array<{ offer_id: string; decisions: bigint; conversions: bigint }>>`
+      SELECT r.offer_id,
+             count(d.id) AS decisions,
+             count(d.id) FILTER (WHERE EXISTS (
+               SELECT 1 FROM outcomes o WHERE o.decision_id = d.id AND o.type = 'conversion')) AS conversions
+      FROM unnest(${requests.map((request) => request.offerId)}::uuid[],
+                  ${requests.map((request) => request.since ?? new Date(0))}::timestamptz[]) AS r(offer_id, since)
+      LEFT JOIN decisions d ON d.offer_id = r.offer_id AND d.arm = 'treatment' AND d.created_at > r.since
+      GROUP BY r.offer_id`;
+    return new Map(rows.map((row) => [row.offer_id, { decisions: Number(row.decisions), conversions: Number(row.conversions) }]));
+  }
+
+  /** Control decisions and their conversions per offer, chosen as in {@link findControlRows}. */
+  async countControlConversions(offerIds: string[]): Promise<Map<string, ConversionCount>> {
     if (offerIds.length === 0) {
       return new Map();
     }
-    const rows = await this.prisma.$queryRaw<Array<{ offer_id: string; treated: bigint; conversions: bigint }>>`
-      SELECT d.offer_id,
-             count(*) AS treated,
-             count(*) FILTER (WHERE EXISTS (
+    const rows = await this.prisma.$queryRaw<Array<{ offer_id: string; decisions: bigint; conversions: bigint }>>`
+      SELECT r.offer_id,
+             count(d.id) AS decisions,
+             count(d.id) FILTER (WHERE EXISTS (
                SELECT 1 FROM outcomes o WHERE o.decision_id = d.id AND o.type = 'conversion')) AS conversions
-      FROM decisions d
-      WHERE d.arm = 'treatment' AND d.offer_id = ANY(${offerIds}::uuid[])
-      GROUP BY d.offer_id`;
-    return new Map(rows.map((row) => [row.offer_id, { treated: Number(row.treated), conversions: Number(row.conversions) }]));
+      FROM unnest(${offerIds}::uuid[]) AS r(offer_id)
+      LEFT JOIN decisions d ON d.arm = 'control'
+        AND (d.offer_id = r.offer_id
+             OR (d.offer_id IS NULL AND d.holdout_group IN (
+                   SELECT c.holdout_group FROM campaigns c
+                   JOIN campaign_offers co ON co.campaign_id = c.id
+                   WHERE co.offer_id = r.offer_id)))
+      GROUP BY r.offer_id`;
+    return new Map(rows.map((row) => [row.offer_id, { decisions: Number(row.decisions), conversions: Number(row.conversions) }]));
   }
 
   async save(model: Omit<StoredPropensityModel, 'id' | 'version' | 'trainedAt'>): Promise<StoredPropensityModel> {
@@ -76,6 +134,8 @@ export class PropensityModelRepository {
           scaling: model.scaling as unknown as Prisma.InputJsonValue,
           metrics: model.metrics as Prisma.InputJsonValue,
           sampleSize: model.sampleSize,
+          dataFrom: model.dataFrom,
+          dataTo: model.dataTo,
         },
       });
       return toStored(created);
@@ -93,6 +153,16 @@ export class PropensityModelRepository {
     });
     return new Map(rows.map((row) => [row.offerId, toStored(row)]));
   }
+
+  /** Every version of the offer's model, newest first. */
+  async findVersions(offerId: string): Promise<StoredPropensityModel[]> {
+    const rows = await this.prisma.propensityModel.findMany({ where: { offerId }, orderBy: { version: 'desc' } });
+    return rows.map(toStored);
+  }
+}
+
+function toTrainingRow(row: { id: string; features: DecisionFeatures; converted: boolean; created_at: Date }): TrainingRow {
+  return { decisionId: row.id, features: normalizeFeatures(row.features), converted: row.converted, createdAt: row.created_at };
 }
 
 function toStored(row: {
@@ -104,6 +174,8 @@ function toStored(row: {
   scaling: unknown;
   metrics: unknown;
   sampleSize: number;
+  dataFrom: Date | null;
+  dataTo: Date | null;
   trainedAt: Date;
 }): StoredPropensityModel {
   return {
@@ -115,6 +187,8 @@ function toStored(row: {
     scaling: row.scaling as Scaling,
     metrics: row.metrics as Record<string, unknown>,
     sampleSize: row.sampleSize,
+    dataFrom: row.dataFrom,
+    dataTo: row.dataTo,
     trainedAt: row.trainedAt,
   };
 }

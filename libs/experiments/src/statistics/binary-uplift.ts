@@ -1,7 +1,9 @@
 import { assertBinomialCount, type BinomialCount, proportionOf } from './binomial-count.ts';
 import { newcombeDifferenceInterval } from './newcombe.ts';
 import { pooledTwoProportionZTest } from './two-proportion-z-test.ts';
-import { BINARY_UPLIFT_METHOD, type BinaryMetric, relativeUplift, type UpliftResult } from './uplift-result.ts';
+import { minimumDetectableRateEffect } from './minimum-detectable-effect.ts';
+import { relativeUpliftIntervalForProportions } from './ratio-interval.ts';
+import { BINARY_UPLIFT_METHOD, type BinaryMetric, incrementalTotal, relativeUplift, type UpliftResult } from './uplift-result.ts';
 
 /** Treatment and control counts of one 0/1 metric. */
 export interface BinaryUpliftInput {
@@ -23,16 +25,21 @@ export function buildBinaryUpliftResult(metric: BinaryMetric, input: BinaryUplif
   const controlRate = proportionOf(control);
   const zTest = pooledTwoProportionZTest(treatment, control);
   const notes = describeBinaryEdgeCases(metric, treatment, control);
+  const absolute = treatmentRate === null || controlRate === null ? null : treatmentRate - controlRate;
+  const ci95 = newcombeDifferenceInterval(treatment, control, 0.95);
 
   return {
     metric,
     control: { n: control.n, conversions: control.successes, rate: controlRate },
     treatment: { n: treatment.n, conversions: treatment.successes, rate: treatmentRate },
     uplift: {
-      absolute: treatmentRate === null || controlRate === null ? null : treatmentRate - controlRate,
+      absolute,
       relative: relativeUplift(treatmentRate, controlRate),
-      ci95: newcombeDifferenceInterval(treatment, control, 0.95),
+      ci95,
       pValue: zTest === null ? null : zTest.pValue,
+      relativeCi95: relativeUpliftIntervalForProportions(treatment, control, 0.95),
+      incremental: incrementalTotal(treatment.n, absolute, ci95),
+      minimumDetectableEffect: minimumDetectableRateEffect(treatment, control),
       method: { ...BINARY_UPLIFT_METHOD },
     },
     notes,
@@ -60,6 +67,18 @@ function describeBinaryEdgeCases(metric: BinaryMetric, treatment: BinomialCount,
 
   if (control.successes === 0) {
     notes.push(`The control ${metric} rate is 0, so the relative uplift (treatment rate / control rate − 1) is null.`);
+  }
+  if (treatment.successes === 0 || control.successes === 0) {
+    notes.push(`An arm has no ${metric}, so the log risk ratio is undefined and the interval of the relative uplift is null.`);
+  }
+  const mde = minimumDetectableRateEffect(treatment, control);
+  if (mde.absolute === null) {
+    notes.push(
+      control.successes === control.n
+        ? `The control ${metric} rate is already 100%, so no increase can be detected and the minimum detectable effect is null.`
+        : 'The arms are too small to detect any increase of the control rate with 80% power at α = 0.05, ' +
+            'so the minimum detectable effect is null.',
+    );
   }
   if (treatment.successes === 0 && control.successes === 0) {
     notes.push(

@@ -10,3 +10,7 @@ export * from './uplift-result.ts';
 export * from './uplift.ts';
 export * from './welch.ts';
 export * from './wilson.ts';
+export * from './confidence-sequence.ts';
+export * from './minimum-detectable-effect.ts';
+export * from './ratio-interval.ts';
+export * from './sample-ratio-mismatch.ts';

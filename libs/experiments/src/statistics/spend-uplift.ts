@@ -1,5 +1,7 @@
 import { sampleMomentsFromSums, type SampleMoments, type SampleSums } from './sample-moments.ts';
-import { relativeUplift, SPEND_UPLIFT_METHOD, type UpliftArm, type UpliftResult } from './uplift-result.ts';
+import { minimumDetectableMeanEffect } from './minimum-detectable-effect.ts';
+import { relativeUpliftIntervalForMeans } from './ratio-interval.ts';
+import { incrementalTotal, relativeUplift, SPEND_UPLIFT_METHOD, type UpliftArm, type UpliftResult } from './uplift-result.ts';
 import { welchTTest, type WelchResult } from './welch.ts';
 
 /** Treatment and control sums of spend per customer, customers without spend counted as 0. */
@@ -17,16 +19,21 @@ export function buildSpendUpliftResult(input: SpendUpliftInput): UpliftResult {
   const treatment = sampleMomentsFromSums(input.treatment);
   const control = sampleMomentsFromSums(input.control);
   const welch = runWelchIfDefined(treatment, control);
+  const absolute = treatment.mean === null || control.mean === null ? null : treatment.mean - control.mean;
+  const ci95 = welch === null ? null : welch.confidenceInterval;
 
   return {
     metric: 'spend',
     control: toArm(input.control, control),
     treatment: toArm(input.treatment, treatment),
     uplift: {
-      absolute: treatment.mean === null || control.mean === null ? null : treatment.mean - control.mean,
+      absolute,
       relative: relativeUplift(treatment.mean, control.mean),
-      ci95: welch === null ? null : welch.confidenceInterval,
+      ci95,
       pValue: welch === null ? null : welch.pValue,
+      relativeCi95: relativeUpliftIntervalForMeans(treatment, control, 0.95),
+      incremental: incrementalTotal(treatment.n, absolute, ci95),
+      minimumDetectableEffect: minimumDetectableMeanEffect(treatment, control),
       method: { ...SPEND_UPLIFT_METHOD },
     },
     notes: describeSpendEdgeCases(treatment, control),
@@ -79,6 +86,9 @@ function describeSpendEdgeCases(treatment: SampleMoments, control: SampleMoments
 
   if (control.mean === 0) {
     notes.push('The control spend per customer is 0, so the relative uplift (treatment / control − 1) is null.');
+  }
+  if (treatment.mean === 0 || control.mean === 0) {
+    notes.push('An arm has no spend, so the log ratio of means is undefined and the interval of the relative uplift is null.');
   }
   if (treatment.variance === 0 && control.variance === 0) {
     if (treatment.mean === control.mean) {

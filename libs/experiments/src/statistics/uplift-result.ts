@@ -1,3 +1,5 @@
+import type { MinimumDetectableEffect } from './minimum-detectable-effect.ts';
+
 /** Metrics that an uplift report covers. visit and conversion are 0/1 per customer, spend is in currency units. */
 export type UpliftMetric = 'visit' | 'conversion' | 'spend';
 
@@ -18,6 +20,7 @@ export interface UpliftArm {
 export interface UpliftMethod {
   interval: string;
   test: string;
+  relativeInterval: string;
 }
 
 /** Treatment − control comparison of one metric. */
@@ -30,6 +33,14 @@ export interface UpliftStatistics {
   ci95: [number, number] | null;
   /** Two-sided p-value of H0: no difference between the arms. */
   pValue: number | null;
+  /** 95% confidence interval of the relative uplift, by the delta method on the log ratio. */
+  relativeCi95: [number, number] | null;
+  /**
+   * Treatment customers × absolute uplift: the conversions (visits, or spend for the spend
+   * metric) that treatment added, with the 95% interval scaled the same way.
+   */
+  incremental: { value: number | null; ci95: [number, number] | null };
+  minimumDetectableEffect: MinimumDetectableEffect;
   method: UpliftMethod;
 }
 
@@ -50,12 +61,14 @@ export interface UpliftResult {
 export const BINARY_UPLIFT_METHOD: Readonly<UpliftMethod> = Object.freeze({
   interval: 'newcombe-hybrid-score',
   test: 'two-proportion-z-test-pooled',
+  relativeInterval: 'delta-method-log-risk-ratio',
 });
 
 /** Methods for spend: Welch's t interval and Welch's t-test. */
 export const SPEND_UPLIFT_METHOD: Readonly<UpliftMethod> = Object.freeze({
   interval: 'welch-t',
   test: 'welch-t-test',
+  relativeInterval: 'delta-method-log-ratio-of-means',
 });
 
 /** Returns treatment / control − 1, or null when either rate is null or the control rate is 0. */
@@ -64,4 +77,16 @@ export function relativeUplift(treatmentRate: number | null, controlRate: number
     return null;
   }
   return treatmentRate / controlRate - 1;
+}
+
+/** Scales the absolute uplift and its interval by the treatment size: the effect in units, not per customer. */
+export function incrementalTotal(
+  treatmentN: number,
+  absolute: number | null,
+  interval: [number, number] | null,
+): { value: number | null; ci95: [number, number] | null } {
+  return {
+    value: absolute === null ? null : absolute * treatmentN,
+    ci95: interval === null ? null : [interval[0] * treatmentN, interval[1] * treatmentN],
+  };
 }

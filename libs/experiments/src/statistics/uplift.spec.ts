@@ -149,18 +149,19 @@ const hillstromCases: HillstromCase[] = [
 
 /** Substrings of the notes expected for each named case. Cases not listed expect no notes. */
 const expectedNotes: Record<string, string[]> = {
-  'visit/both arms 0%': ['relative uplift', 'p-value is null'],
-  'visit/both arms 100%': ['p-value is null'],
-  'visit/control 0%': ['relative uplift'],
+  'visit/both arms 0%': ['relative uplift', 'p-value is null', 'log risk ratio'],
+  'visit/both arms 100%': ['p-value is null', 'minimum detectable effect'],
+  'visit/control 0%': ['relative uplift', 'log risk ratio'],
+  'visit/treatment 0%': ['log risk ratio'],
   'visit/empty control arm': ['control arm has no customers'],
   'visit/empty treatment arm': ['treatment arm has no customers'],
-  'visit/one customer per arm': ['relative uplift'],
+  'visit/one customer per arm': ['relative uplift', 'log risk ratio', 'minimum detectable effect'],
   'spend/one customer in treatment': ['treatment arm has one customer'],
   'spend/one customer in control': ['control arm has one customer'],
   'spend/empty control arm': ['control arm has no customers'],
   'spend/constant arms with different means': ['Welch interval is null'],
   'spend/constant arms with equal means': ['same constant in both arms'],
-  'spend/control spend all zero': ['relative uplift'],
+  'spend/control spend all zero': ['relative uplift', 'log ratio of means'],
 };
 
 /** Asserts `actual` is null exactly when `expected` is, and otherwise equal to 9 decimals. */
@@ -234,6 +235,7 @@ describe('buildUpliftResult', () => {
       expect(result.uplift.method).toEqual({
         interval: 'newcombe-hybrid-score',
         test: 'two-proportion-z-test-pooled',
+        relativeInterval: 'delta-method-log-risk-ratio',
       });
     });
   });
@@ -246,7 +248,7 @@ describe('buildUpliftResult', () => {
       expectReport(result, expected);
       expectNotes(result, `spend/${name}`);
       expectNoNonFiniteNumbers(result);
-      expect(result.uplift.method).toEqual({ interval: 'welch-t', test: 'welch-t-test' });
+      expect(result.uplift.method).toEqual({ interval: 'welch-t', test: 'welch-t-test', relativeInterval: 'delta-method-log-ratio-of-means' });
     });
   });
 
@@ -277,10 +279,20 @@ describe('buildUpliftResult', () => {
     ];
     for (const input of inputs) {
       const result = buildUpliftResult(input);
-      const { absolute, relative, ci95, pValue } = result.uplift;
-      const hasNullField = [result.control.rate, result.treatment.rate, absolute, relative, ci95, pValue].includes(
-        null,
-      );
+      const { absolute, relative, ci95, pValue, relativeCi95, incremental, minimumDetectableEffect } = result.uplift;
+      const hasNullField = [
+        result.control.rate,
+        result.treatment.rate,
+        absolute,
+        relative,
+        ci95,
+        pValue,
+        relativeCi95,
+        incremental.value,
+        incremental.ci95,
+        minimumDetectableEffect.absolute,
+        minimumDetectableEffect.relative,
+      ].includes(null);
 
       expect(result.notes.length > 0).toBe(hasNullField);
     }

@@ -6,7 +6,8 @@ import type { FeedMessage } from './feed-message.ts';
  * Feed messages for one committed scoring pass: one per scored event, plus one
  * `customer.changed` when the pass moved the customer's stage or emotion label.
  */
-export function buildFeedMessages(customerId: string, batch: ScoredBatch, now: Date, settings: ScoringSettings): FeedMessage[] {
+export function buildFeedMessages(batch: ScoredBatch, now: Date, settings: ScoringSettings): FeedMessage[] {
+  const { customerId } = batch;
   const scoresById = new Map(batch.result.events.map((event) => [event.id, event]));
   const messages: FeedMessage[] = batch.events.map((event) => {
     const score = scoresById.get(event.id);

@@ -178,10 +178,15 @@ function touch(
   halfLifeDays: number,
 ): Record<string, number> {
   const key = typeof name === 'string' ? normalizeEventName(name) : '';
-  const kept = new Map(
-    Object.entries(seen).filter(([, lastMs]) => decayFactor(latestMs - lastMs, halfLifeDays) >= DEPTH_FORGET_FACTOR),
-  );
-  if (key !== '' && decayFactor(latestMs - seenMs, halfLifeDays) >= DEPTH_FORGET_FACTOR) {
+  const keeps = (lastMs: number) => decayFactor(latestMs - lastMs, halfLifeDays) >= DEPTH_FORGET_FACTOR;
+  const entries = Object.entries(seen);
+  const addsKey = key !== '' && keeps(seenMs) && !((Object.hasOwn(seen, key) ? seen[key]! : -Infinity) >= seenMs);
+  if (!addsKey && entries.every(([, lastMs]) => keeps(lastMs))) {
+    // Nothing to forget or to add, the common case for a channel used again: no copy.
+    return seen;
+  }
+  const kept = new Map(entries.filter(([, lastMs]) => keeps(lastMs)));
+  if (key !== '' && keeps(seenMs)) {
     kept.set(key, Math.max(kept.get(key) ?? seenMs, seenMs));
   }
   // Object.fromEntries defines own properties, so a name such as __proto__ stays data.

@@ -1,0 +1,13 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { JourneyQueryService } from '#wayline/journeys';
+
+/** Operators and load tests read here whether scoring keeps up with ingestion. */
+@Controller('v1/scoring')
+export class ScoringStatusController {
+  constructor(@Inject(JourneyQueryService) private readonly journeys: JourneyQueryService) {}
+
+  @Get('status')
+  status() {
+    return this.journeys.getScoringStatus();
+  }
+}

@@ -1,0 +1,52 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ConflictError } from '#wayline/common';
+import { APP_CONFIG, type AppConfig } from '#wayline/config';
+import type { Prisma } from '#wayline/database';
+import { type ArmAssignment, GLOBAL_CONTROL_GROUP, HoldoutPlan } from './holdout-assignment.ts';
+import { HoldoutAssignmentRepository } from './holdout-assignment.repository.ts';
+
+interface HoldoutCampaign {
+  holdoutGroup: string;
+  holdoutShare: number;
+}
+
+/** Salted, sticky assignment of customers to treatment or control, with the optional global control group. */
+@Injectable()
+export class HoldoutAssignmentService {
+  constructor(
+    private readonly assignments: HoldoutAssignmentRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Reads the customer's stored arms in the campaigns' groups and the global group. */
+  async planFor(customerId: string, campaigns: readonly HoldoutCampaign[]): Promise<HoldoutPlan> {
+    const groups = [...new Set([GLOBAL_CONTROL_GROUP, ...campaigns.map((campaign) => campaign.holdoutGroup)])];
+    const stored = await this.assignments.findForCustomer(customerId, groups);
+    return new HoldoutPlan(customerId, stored, this.globalControl());
+  }
+
+  /**
+   * Stores the customer's first arm in the campaign's group (and in the global control group)
+   * inside the decision's transaction. Throws ConflictError when a concurrent decision stored
+   * a different arm first (possible only if the share was edited in between), so that the
+   * decision rolls back and the caller can retry.
+   */
+  async commit(plan: HoldoutPlan, campaign: HoldoutCampaign, planned: ArmAssignment, tx: Prisma.TransactionClient): Promise<void> {
+    const missing = plan.newAssignmentsFor(campaign);
+    if (missing.length === 0) {
+      return;
+    }
+    const inForce = await this.assignments.insertMissing(plan.customerId, missing, tx);
+    const settled = plan.withStored(inForce).armFor(campaign);
+    if (settled.arm !== planned.arm || settled.globalControl !== planned.globalControl) {
+      throw new ConflictError(
+        `customer '${plan.customerId}' was assigned to ${settled.arm} in holdout group '${campaign.holdoutGroup}' ` +
+          'by a concurrent decision; retry the request',
+      );
+    }
+  }
+
+  private globalControl() {
+    return { share: this.config.experiments.globalControlShare, salt: this.config.experiments.globalControlSalt };
+  }
+}

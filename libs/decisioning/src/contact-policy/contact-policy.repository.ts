@@ -1,0 +1,219 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Prisma, PRISMA, type PrismaClient } from '#wayline/database';
+import type { CapPeriods, Caps, CapScope, RecordedSends } from './cap-counters.ts';
+import { NEGATIVE_EMOTION_LABELS } from './cooldown.ts';
+import type { ConsentStatus } from './contact-policy.schemas.ts';
+import type { QuietHours } from './quiet-hours.ts';
+
+const GLOBAL_POLICY_ID = 'global';
+
+/** The deployment's contact policy; the defaults apply while none is stored. */
+export interface GlobalContactPolicy extends Caps {
+  quietHours: QuietHours | null;
+  cooldownHours: number | null;
+  defaultTimeZone: string;
+  updatedAt: Date | null;
+}
+
+export interface ChannelContactPolicy extends Caps {
+  channel: string;
+  requiresConsent: boolean;
+  updatedAt: Date | null;
+}
+
+export const DEFAULT_CONTACT_POLICY: GlobalContactPolicy = Object.freeze({
+  maxPerDay: null,
+  maxPerWeek: null,
+  quietHours: null,
+  cooldownHours: null,
+  defaultTimeZone: 'UTC',
+  updatedAt: null,
+});
+
+/** The stored settings and facts that the policy checks for one customer on one channel. */
+export interface ContactContext {
+  policy: GlobalContactPolicy;
+  channel: ChannelContactPolicy;
+  /** The customer's own time zone, or null to use the policy's default. */
+  customerTimeZone: string | null;
+  consent: ConsentStatus | null;
+  lastNegativeAt: Date | null;
+}
+
+export interface CustomerConsentRow {
+  channel: string;
+  status: ConsentStatus;
+  updatedAt: Date;
+}
+
+@Injectable()
+export class ContactPolicyRepository {
+  constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
+
+  async findGlobal(): Promise<GlobalContactPolicy> {
+    const row = await this.prisma.contactPolicy.findUnique({ where: { id: GLOBAL_POLICY_ID } });
+    if (row === null) {
+      return DEFAULT_CONTACT_POLICY;
+    }
+    return {
+      maxPerDay: row.maxPerDay,
+      maxPerWeek: row.maxPerWeek,
+      quietHours: row.quietHoursStart === null || row.quietHoursEnd === null ? null : { start: row.quietHoursStart, end: row.quietHoursEnd },
+      cooldownHours: row.cooldownHours,
+      defaultTimeZone: row.defaultTimeZone,
+      updatedAt: row.updatedAt,
+    };
+  }
+
+  async saveGlobal(policy: Omit<GlobalContactPolicy, 'updatedAt'>): Promise<void> {
+    const data = {
+      maxPerDay: policy.maxPerDay,
+      maxPerWeek: policy.maxPerWeek,
+      quietHoursStart: policy.quietHours?.start ?? null,
+      quietHoursEnd: policy.quietHours?.end ?? null,
+      cooldownHours: policy.cooldownHours,
+      defaultTimeZone: policy.defaultTimeZone,
+    };
+    await this.prisma.contactPolicy.upsert({ where: { id: GLOBAL_POLICY_ID }, create: { id: GLOBAL_POLICY_ID, ...data }, update: data });
+  }
+
+  /** Lists the channels that have their own policy, ordered by channel name. */
+  async listChannelPolicies(): Promise<ChannelContactPolicy[]> {
+    const rows = await this.prisma.channelContactPolicy.findMany({ include: { channel: { select: { name: true } } } });
+    return rows
+      .map((row) => ({ channel: row.channel.name, maxPerDay: row.maxPerDay, maxPerWeek: row.maxPerWeek, requiresConsent: row.requiresConsent, updatedAt: row.updatedAt }))
+      .sort(byChannelName);
+  }
+
+  async saveChannelPolicy(channelId: string, policy: Caps & { requiresConsent: boolean }): Promise<void> {
+    const data = { maxPerDay: policy.maxPerDay, maxPerWeek: policy.maxPerWeek, requiresConsent: policy.requiresConsent };
+    await this.prisma.channelContactPolicy.upsert({ where: { channelId }, create: { channelId, ...data }, update: data });
+  }
+
+  /** Deletes the channel's own policy; returns whether there was one. */
+  async deleteChannelPolicy(channelId: string): Promise<boolean> {
+    const { count } = await this.prisma.channelContactPolicy.deleteMany({ where: { channelId } });
+    return count > 0;
+  }
+
+  /** Reads the channel's policy, or the channel defaults: no caps, consent not required. */
+  async findChannelPolicy(channelId: string, channelName: string): Promise<ChannelContactPolicy> {
+    const row = await this.prisma.channelContactPolicy.findUnique({ where: { channelId } });
+    return toChannelPolicy(channelName, row);
+  }
+
+  /** Loads the policy, the channel's settings and the customer's time zone, consent and latest negative event. */
+  async findContactContext(customerId: string, channelName: string): Promise<ContactContext> {
+    const [policy, channel, customer, lastNegative] = await Promise.all([
+      this.findGlobal(),
+      this.prisma.channel.findUnique({
+        where: { name: channelName },
+        select: { contactPolicy: true, consents: { where: { customerId }, select: { status: true } } },
+      }),
+      this.prisma.customer.findUnique({ where: { id: customerId }, select: { timeZone: true } }),
+      this.prisma.event.findFirst({
+        where: { customerId, emotionLabel: { in: [...NEGATIVE_EMOTION_LABELS] } },
+        orderBy: { occurredAt: 'desc' },
+        select: { occurredAt: true },
+      }),
+    ]);
+    return {
+      policy,
+      channel: toChannelPolicy(channelName, channel?.contactPolicy ?? null),
+      customerTimeZone: customer?.timeZone ?? null,
+      consent: (channel?.consents[0]?.status as ConsentStatus | undefined) ?? null,
+      lastNegativeAt: lastNegative?.occurredAt ?? null,
+    };
+  }
+
+  /**
+   * Counts what the customer's cap counters would hold if the live store had never lost
+   * them: for `send`, the outreach messages whose send time falls in the period; for
+   * `control`, the live control decisions created in it.
+   */
+  async countRecordedSends(customerId: string, channel: string, periods: CapPeriods, scope: CapScope): Promise<RecordedSends> {
+    const { dayStart, dayEnd, weekStart, weekEnd } = periods;
+    const inDay = (column: Prisma.Sql) => Prisma.sql`${column} >= ${dayStart} AND ${column} < ${dayEnd}`;
+    const inWeek = (column: Prisma.Sql) => Prisma.sql`${column} >= ${weekStart} AND ${column} < ${weekEnd}`;
+    const query =
+      scope === 'send'
+        ? Prisma.sql`
+            SELECT count(*) FILTER (WHERE ${inDay(Prisma.sql`m.send_at`)}) AS all_day,
+                   count(*) FILTER (WHERE ${inWeek(Prisma.sql`m.send_at`)}) AS all_week,
+                   count(*) FILTER (WHERE d.channel = ${channel} AND ${inDay(Prisma.sql`m.send_at`)}) AS channel_day,
+                   count(*) FILTER (WHERE d.channel = ${channel} AND ${inWeek(Prisma.sql`m.send_at`)}) AS channel_week
+            FROM decisions d
+            JOIN outreach_messages m ON m.decision_id = d.id
+            -- A message goes out at most a day after its decision (quiet hours), so this
+            -- bound keeps the scan on the (customer_id, created_at) index.
+            WHERE d.customer_id = ${customerId} AND d.arm = 'treatment'
+              AND d.created_at >= ${new Date(weekStart.getTime() - 2 * 86_400_000)} AND d.created_at < ${weekEnd}`
+        : Prisma.sql`
+            SELECT count(*) FILTER (WHERE ${inDay(Prisma.sql`d.created_at`)}) AS all_day,
+                   count(*) FILTER (WHERE ${inWeek(Prisma.sql`d.created_at`)}) AS all_week,
+                   count(*) FILTER (WHERE d.channel = ${channel} AND ${inDay(Prisma.sql`d.created_at`)}) AS channel_day,
+                   count(*) FILTER (WHERE d.channel = ${channel} AND ${inWeek(Prisma.sql`d.created_at`)}) AS channel_week
+            FROM decisions d
+            WHERE d.customer_id = ${customerId} AND d.arm = 'control' AND d.source = 'live'
+              AND d.created_at >= ${weekStart} AND d.created_at < ${weekEnd}`;
+    const [row] = await this.prisma.$queryRaw<Array<Record<'all_day' | 'all_week' | 'channel_day' | 'channel_week', bigint>>>(query);
+    return {
+      allDay: Number(row!.all_day),
+      allWeek: Number(row!.all_week),
+      channelDay: Number(row!.channel_day),
+      channelWeek: Number(row!.channel_week),
+    };
+  }
+
+  async findCustomerTimeZone(customerId: string): Promise<{ timeZone: string | null } | null> {
+    return this.prisma.customer.findUnique({ where: { id: customerId }, select: { timeZone: true } });
+  }
+
+  /** Sets the customer's time zone, creating the customer when it has no events yet. */
+  async saveCustomerTimeZone(customerId: string, timeZone: string | null): Promise<void> {
+    await this.prisma.customer.upsert({ where: { id: customerId }, create: { id: customerId, timeZone }, update: { timeZone } });
+  }
+
+  /**
+   * Sets the consent status of each channel in one transaction, creating the customer
+   * when it has no events yet.
+   */
+  async saveConsents(customerId: string, consents: Array<{ channelId: string; status: ConsentStatus }>): Promise<void> {
+    await this.prisma.$transaction(async (tx) => {
+      await tx.customer.upsert({ where: { id: customerId }, create: { id: customerId }, update: {} });
+      for (const consent of consents) {
+        await tx.customerConsent.upsert({
+          where: { customerId_channelId: { customerId, channelId: consent.channelId } },
+          create: { customerId, channelId: consent.channelId, status: consent.status },
+          update: { status: consent.status },
+        });
+      }
+    });
+  }
+
+  /** Lists the customer's consents ordered by channel name. */
+  async listConsents(customerId: string): Promise<CustomerConsentRow[]> {
+    const rows = await this.prisma.customerConsent.findMany({ where: { customerId }, include: { channel: { select: { name: true } } } });
+    return rows
+      .map((row) => ({ channel: row.channel.name, status: row.status as ConsentStatus, updatedAt: row.updatedAt }))
+      .sort(byChannelName);
+  }
+}
+
+/** Orders by channel name in UTF-16 code unit order, the same on every machine and locale. */
+function byChannelName(a: { channel: string }, b: { channel: string }): number {
+  if (a.channel === b.channel) {
+    return 0;
+  }
+  return a.channel < b.channel ? -1 : 1;
+}
+
+function toChannelPolicy(
+  channel: string,
+  row: { maxPerDay: number | null; maxPerWeek: number | null; requiresConsent: boolean; updatedAt: Date } | null,
+): ChannelContactPolicy {
+  if (row === null) {
+    return { channel, maxPerDay: null, maxPerWeek: null, requiresConsent: false, updatedAt: null };
+  }
+  return { channel, maxPerDay: row.maxPerDay, maxPerWeek: row.maxPerWeek, requiresConsent: row.requiresConsent, updatedAt: row.updatedAt };
+}

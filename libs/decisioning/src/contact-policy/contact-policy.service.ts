@@ -1,0 +1,276 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { ROOT_LOGGER } from '#wayline/common';
+import { LIVE_STORE, type LiveStore } from '#wayline/live-store';
+import type { SendRecheck, SendRecheckSubject, SendRecheckVerdict } from '#wayline/delivery';
+import type { Arm } from '../assignment/holdout-assignment.ts';
+import { capCounters, capPeriods, type CapCounter, type CapScope, type Caps } from './cap-counters.ts';
+import { ContactPolicyRepository, type ContactContext } from './contact-policy.repository.ts';
+import { cooldownEnd, isCoolingDown } from './cooldown.ts';
+import { formatClockTime, quietHoursEnd } from './quiet-hours.ts';
+
+export type PolicyCheck = 'consent' | 'cooldown' | 'quiet-hours' | 'cap';
+
+/** One contact policy step of a decision, as recorded in its reasons. */
+export interface PolicyReason {
+  step: 'policy';
+  check: PolicyCheck;
+  channel: string;
+  /** `deferred`: the message waits for the end of the quiet hours. */
+  outcome: 'passed' | 'blocked' | 'deferred';
+  detail: string;
+  /** For cap checks: the candidate's campaign and arm, because the arm picks the counters. */
+  campaign?: string;
+  arm?: Arm;
+  /** End of a cooldown or of quiet hours, as an ISO 8601 instant. */
+  until?: string;
+  /** The time zone the local day, week and quiet hours were read in. */
+  timeZone?: string;
+}
+
+/** The facts of a ranked candidate that the policy checks. */
+export interface PolicySubject {
+  channel: string;
+  campaign: string;
+  arm: Arm;
+}
+
+/** The first candidate the policy lets through, with its counters already reserved. */
+export interface PolicyApproval<Candidate> {
+  candidate: Candidate;
+  arm: Arm;
+  /** Now, or the end of the quiet hours. */
+  sendAt: Date;
+  /** Gives the reserved counters back; call it when the decision is not recorded. */
+  release(): Promise<void>;
+}
+
+interface ChannelVerdict {
+  blocked: boolean;
+  sendAt: Date;
+  timeZone: string;
+  context: ContactContext;
+}
+
+/**
+ * Applies the contact policy to ranked candidates: consent, cooldown after a negative
+ * experience, quiet hours and caps per day and per week. Caps are reserved atomically
+ * in the live store, so concurrent decisions for one customer never exceed them.
+ */
+@Injectable()
+export class ContactPolicyService implements SendRecheck {
+  private readonly logger: Logger;
+
+  constructor(
+    @Inject(ContactPolicyRepository) private readonly repository: ContactPolicyRepository,
+    @Inject(LIVE_STORE) private readonly liveStore: LiveStore,
+    @Inject(ROOT_LOGGER) rootLogger: Logger,
+  ) {
+    this.logger = rootLogger.child({ context: ContactPolicyService.name });
+  }
+
+  /**
+   * Walks the candidates in rank order and returns the first one the policy allows, with
+   * one reason per check. Consent, cooldown and quiet hours depend only on the customer
+   * and the channel, so they run once per channel. Both arms go through every check, so
+   * the control arm is chosen under the same rules as treatment. Treatment reserves the
+   * customer's real send counters, and control reserves a separate set with the same caps.
+   */
+  async selectCandidate<Candidate>(
+    customerId: string,
+    candidates: Candidate[],
+    describe: (candidate: Candidate) => PolicySubject,
+    now: Date,
+  ): Promise<{ approval: PolicyApproval<Candidate> | null; reasons: PolicyReason[] }> {
+    const reasons: PolicyReason[] = [];
+    const verdicts = new Map<string, ChannelVerdict>();
+    // A full counter blocks every later candidate with the same channel and arm.
+    const fullCaps = new Set<string>();
+
+    for (const candidate of candidates) {
+      const subject = describe(candidate);
+      let verdict = verdicts.get(subject.channel);
+      if (verdict === undefined) {
+        verdict = await this.checkChannel(customerId, subject.channel, now, reasons);
+        verdicts.set(subject.channel, verdict);
+      }
+      if (verdict.blocked) {
+        continue;
+      }
+
+      const scope: CapScope = subject.arm === 'treatment' ? 'send' : 'control';
+      const capKey = `${subject.channel}\u0000${scope}`;
+      if (fullCaps.has(capKey)) {
+        continue;
+      }
+      const { policy, channel: channelPolicy } = verdict.context;
+      const recorded = hasCaps(policy) || hasCaps(channelPolicy)
+        ? await this.repository.countRecordedSends(customerId, subject.channel, capPeriods(verdict.sendAt, verdict.timeZone), scope)
+        : undefined;
+      const counters = capCounters({
+        scope,
+        customerId,
+        channel: subject.channel,
+        sendAt: verdict.sendAt,
+        timeZone: verdict.timeZone,
+        overall: policy,
+        perChannel: channelPolicy,
+        recorded,
+      });
+      const capReason = { step: 'policy', check: 'cap', channel: subject.channel, campaign: subject.campaign, arm: subject.arm, timeZone: verdict.timeZone } as const;
+      if (counters.length === 0) {
+        reasons.push({ ...capReason, outcome: 'passed', detail: 'no caps apply' });
+        return { approval: { candidate, arm: subject.arm, sendAt: verdict.sendAt, release: async () => {} }, reasons };
+      }
+
+      const reservation = await this.liveStore.reserve(counters);
+      if (!reservation.granted) {
+        fullCaps.add(capKey);
+        const full = counters.find((counter) => counter.key === reservation.blockedKey)!;
+        reasons.push({ ...capReason, outcome: 'blocked', detail: `${describeCap(full, scope)} is reached` });
+        continue;
+      }
+      reasons.push({ ...capReason, outcome: 'passed', detail: `within ${counters.map((counter) => describeCap(counter, scope)).join(', ')}` });
+      const keys = counters.map((counter) => counter.key);
+      return {
+        approval: {
+          candidate,
+          arm: subject.arm,
+          sendAt: verdict.sendAt,
+          release: async () => {
+            await this.liveStore.release(keys);
+            this.logger.info({ channel: subject.channel, counters: keys.length }, 'Released the cap reservation of a decision that was not recorded');
+          },
+        },
+        reasons,
+      };
+    }
+    return { approval: null, reasons };
+  }
+
+  /**
+   * Checks a scheduled message again right before it is sent, with the same consent,
+   * cooldown and quiet hours rules as the decision. Caps are not reserved again, because
+   * the decision's reservation already counts this message. Instead the message is
+   * cancelled when the customer's recorded messages in the current day or week exceed a
+   * cap, which happens when a cap was lowered after the decision.
+   */
+  async recheckBeforeSend(subject: SendRecheckSubject): Promise<SendRecheckVerdict> {
+    const { customerId, channel, sendAt, now } = subject;
+    const reasons: PolicyReason[] = [];
+    const verdict = await this.checkChannel(customerId, channel, now, reasons);
+    const last = reasons[reasons.length - 1]!;
+    if (verdict.blocked) {
+      return { action: 'cancel', reason: `${last.check}: ${last.detail}` };
+    }
+    if (verdict.sendAt.getTime() > now.getTime()) {
+      return { action: 'defer', until: verdict.sendAt, reason: `${last.check}: ${last.detail}` };
+    }
+
+    const { policy, channel: channelPolicy } = verdict.context;
+    if (!hasCaps(policy) && !hasCaps(channelPolicy)) {
+      return { action: 'send' };
+    }
+    const periods = capPeriods(now, verdict.timeZone);
+    const recorded = await this.repository.countRecordedSends(customerId, channel, periods, 'send');
+    // The count includes this message when its send time falls in the current period.
+    const own = (start: Date, end: Date) => (sendAt >= start && sendAt < end ? 1 : 0);
+    const others = {
+      allDay: recorded.allDay - own(periods.dayStart, periods.dayEnd),
+      allWeek: recorded.allWeek - own(periods.weekStart, periods.weekEnd),
+      channelDay: recorded.channelDay - own(periods.dayStart, periods.dayEnd),
+      channelWeek: recorded.channelWeek - own(periods.weekStart, periods.weekEnd),
+    };
+    const checks: Array<[number | null, number, string]> = [
+      [policy.maxPerDay, others.allDay, `per day over all channels (${periods.day})`],
+      [policy.maxPerWeek, others.allWeek, `per week over all channels (${periods.week})`],
+      [channelPolicy.maxPerDay, others.channelDay, `per day on ${channel} (${periods.day})`],
+      [channelPolicy.maxPerWeek, others.channelWeek, `per week on ${channel} (${periods.week})`],
+    ];
+    for (const [limit, count, scope] of checks) {
+      if (limit !== null && count >= limit) {
+        return { action: 'cancel', reason: `cap: the cap of ${limit} messages ${scope} is reached` };
+      }
+    }
+    return { action: 'send' };
+  }
+
+  /** Runs the checks that depend only on the customer and the channel, and records a reason for each. */
+  private async checkChannel(customerId: string, channel: string, now: Date, reasons: PolicyReason[]): Promise<ChannelVerdict> {
+    const context = await this.repository.findContactContext(customerId, channel);
+    const timeZone = context.customerTimeZone ?? context.policy.defaultTimeZone;
+    const verdict: ChannelVerdict = { blocked: true, sendAt: now, timeZone, context };
+
+    // Consent: an opt-out always blocks, and a channel that requires consent needs a grant.
+    const consent = context.consent;
+    if (consent === 'opted_out' || (consent === null && context.channel.requiresConsent)) {
+      const detail = consent === 'opted_out' ? 'the customer opted out of this channel' : 'the channel requires consent and the customer has not granted it';
+      reasons.push({ step: 'policy', check: 'consent', channel, outcome: 'blocked', detail });
+      return verdict;
+    }
+    reasons.push({
+      step: 'policy',
+      check: 'consent',
+      channel,
+      outcome: 'passed',
+      detail: consent === 'granted' ? 'the customer granted consent' : 'the channel does not require consent and the customer has not opted out',
+    });
+
+    const cooldownHours = context.policy.cooldownHours;
+    const cooldownUntil = cooldownEnd(context.lastNegativeAt, cooldownHours);
+    if (isCoolingDown(now, cooldownUntil)) {
+      reasons.push({
+        step: 'policy',
+        check: 'cooldown',
+        channel,
+        outcome: 'blocked',
+        detail: `a frustrated or angry event at ${context.lastNegativeAt!.toISOString()} starts a ${cooldownHours}-hour cooldown`,
+        until: cooldownUntil!.toISOString(),
+      });
+      return verdict;
+    }
+    reasons.push({
+      step: 'policy',
+      check: 'cooldown',
+      channel,
+      outcome: 'passed',
+      detail: cooldownHours === null || cooldownHours === 0 ? 'no cooldown is configured' : `no frustrated or angry event in the last ${cooldownHours} hours`,
+    });
+
+    const quiet = context.policy.quietHours;
+    const quietEnd = quiet === null ? null : quietHoursEnd(now, timeZone, quiet);
+    if (quiet !== null && quietEnd !== null) {
+      verdict.sendAt = quietEnd;
+      reasons.push({
+        step: 'policy',
+        check: 'quiet-hours',
+        channel,
+        outcome: 'deferred',
+        detail: `inside the quiet hours ${formatClockTime(quiet.start)} to ${formatClockTime(quiet.end)}, so sending waits until they end`,
+        until: quietEnd.toISOString(),
+        timeZone,
+      });
+    } else {
+      reasons.push({
+        step: 'policy',
+        check: 'quiet-hours',
+        channel,
+        outcome: 'passed',
+        detail: quiet === null ? 'no quiet hours are configured' : `outside the quiet hours ${formatClockTime(quiet.start)} to ${formatClockTime(quiet.end)}`,
+        timeZone,
+      });
+    }
+    verdict.blocked = false;
+    return verdict;
+  }
+}
+
+function hasCaps(caps: Caps): boolean {
+  return caps.maxPerDay !== null || caps.maxPerWeek !== null;
+}
+
+function describeCap(counter: CapCounter, scope: CapScope): string {
+  const counted = scope === 'send' ? 'messages' : 'control decisions';
+  const channels = counter.appliesTo === 'all' ? 'over all channels' : `on ${counter.appliesTo}`;
+  return `the cap of ${counter.limit} ${counted} per ${counter.period} ${channels} (${counter.periodKey})`;
+}
