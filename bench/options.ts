@@ -31,6 +31,8 @@ export interface BenchOptions {
   deliveryMessages: number;
   /** Worker processes of the delivery scenario, the deployment's own worker included. */
   deliveryWorkers: number;
+  /** Worker processes on the servers; the embedded store runs one process. */
+  workers: number;
   /** Maximum wait for the worker to score every ingested event, and for a process to start, in seconds. */
   timeoutSeconds: number;
   scenarios: ScenarioName[];
@@ -63,6 +65,7 @@ const OPTION_SPECS: Record<keyof BenchOptions, OptionSpec> = {
   offers: { flag: 'offers', env: 'BENCH_OFFERS', defaultValue: '200', help: 'offers of the next-best-offer scenario, at least as many as campaigns' },
   deliveryMessages: { flag: 'delivery-messages', env: 'BENCH_DELIVERY_MESSAGES', defaultValue: '10000', help: 'due outreach messages the delivery scenario sends' },
   deliveryWorkers: { flag: 'delivery-workers', env: 'BENCH_DELIVERY_WORKERS', defaultValue: '3', help: 'worker processes of the delivery scenario, the deployment worker included (servers only)' },
+  workers: { flag: 'workers', env: 'BENCH_WORKERS', defaultValue: '1', help: 'worker processes on the servers (scoring, delivery, training); the embedded store runs one process' },
   timeoutSeconds: { flag: 'timeout-seconds', env: 'BENCH_TIMEOUT_SECONDS', defaultValue: '120', help: 'maximum wait for a process to start or for scoring to finish, in seconds' },
   scenarios: { flag: 'scenarios', env: 'BENCH_SCENARIOS', defaultValue: SCENARIO_NAMES.join(','), help: `comma-separated list of ${SCENARIO_NAMES.join(', ')}` },
   cpuProfile: { flag: 'cpu-profile', env: 'BENCH_CPU_PROFILE', defaultValue: 'false', help: 'write a V8 CPU profile of each Wayline process (flag without value, or true/false)' },
@@ -161,6 +164,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv, projectRoot
     offers: integer('offers', 1, 10_000),
     deliveryMessages: integer('deliveryMessages', 1, 10_000_000),
     deliveryWorkers: integer('deliveryWorkers', 1, 64),
+    workers: integer('workers', 1, 16),
     timeoutSeconds: integer('timeoutSeconds', 1, 86_400),
     scenarios: parseScenarios(raw.get('scenarios')!, problems),
     cpuProfile: parseBoolean(raw.get('cpuProfile')!, problems),

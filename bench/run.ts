@@ -103,6 +103,7 @@ async function main(): Promise<number> {
     logLevel: options.logLevel,
     cpuProfile: options.cpuProfile,
     startTimeoutMs: options.timeoutSeconds * 1000,
+    workers: options.workers,
     servers,
   });
   const stopOnSignal = (signal: NodeJS.Signals) => {

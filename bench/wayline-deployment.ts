@@ -16,6 +16,8 @@ export interface DeploymentSettings {
   logLevel: string;
   cpuProfile: boolean;
   startTimeoutMs: number;
+  /** Worker processes on the servers, 1 or more; ignored by the embedded store's single process. */
+  workers: number;
   /** PostgreSQL server, where the benchmark creates its own database, and Redis. Null for the embedded stores. */
   servers: { databaseUrl: string; redisUrl: string } | null;
 }
@@ -77,9 +79,11 @@ export class WaylineDeployment {
     // The API applies the migrations, and the worker starts after it, so the two do not queue on the migration lock.
     const api = launch('api', 'dist/apps/api/src/main.js');
     this.stores = await api.waitForHealth(this.port, settings.startTimeoutMs);
-    const worker = launch('worker', 'dist/apps/worker/src/main.js');
+    const workers = Array.from({ length: settings.workers }, (_, index) =>
+      launch(index === 0 ? 'worker' : `worker-${index + 1}`, 'dist/apps/worker/src/main.js'),
+    );
     if (LOG_LEVELS_WITH_INFO.includes(settings.logLevel)) {
-      await worker.waitForLogLine('Wayline worker started', settings.startTimeoutMs);
+      await Promise.all(workers.map((worker) => worker.waitForLogLine('Wayline worker started', settings.startTimeoutMs)));
     } else {
       // NOTE: below info level the worker logs nothing at start, so there is nothing to wait for.
       logStep(`log level ${settings.logLevel} hides the worker's start message, so the run does not wait for it`);

@@ -54,9 +54,9 @@ export async function runDeliveryScenario(context: ScenarioContext): Promise<Del
     const channelId = await insertFutureMessages(client, receiver.url, options.deliveryMessages);
     logStep(`delivery: inserted ${options.deliveryMessages} messages, due only when the measurement starts`);
 
-    // The deployment already runs one worker, so K workers need K - 1 more.
+    // The deployment already runs --workers workers, so K workers need the difference.
     const env = workerEnvironment(deployment.database.url, options.logLevel);
-    for (let index = 2; index <= options.deliveryWorkers; index += 1) {
+    for (let index = options.workers + 1; index <= options.deliveryWorkers; index += 1) {
       const name = `delivery-worker-${index}`;
       const worker = WaylineProcess.start({
         name,

@@ -11,6 +11,8 @@ export interface AppConfig {
     intervalMs: number;
     /** Customers one scoring transaction takes at most. */
     customersPerPass: number;
+    /** Scoring passes one process runs at once. */
+    concurrency: number;
     engagementHalfLifeDays: number;
     emotionHalfLifeDays: number;
     waitThresholdSeconds: number;
@@ -63,6 +65,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     scoring: {
       intervalMs: env.WAYLINE_SCORING_INTERVAL_MS,
       customersPerPass: env.WAYLINE_SCORING_CUSTOMERS_PER_PASS,
+      concurrency: env.WAYLINE_SCORING_CONCURRENCY,
       engagementHalfLifeDays: env.WAYLINE_ENGAGEMENT_HALF_LIFE_DAYS,
       emotionHalfLifeDays: env.WAYLINE_EMOTION_HALF_LIFE_DAYS,
       waitThresholdSeconds: env.WAYLINE_WAIT_THRESHOLD_SECONDS,

@@ -38,6 +38,8 @@ export const envSchema = z.object({
   WAYLINE_SCORING_INTERVAL_MS: z.coerce.number().int().positive().default(1000),
   /** Customers one scoring transaction takes at most; larger passes mean fewer statements per event. */
   WAYLINE_SCORING_CUSTOMERS_PER_PASS: z.coerce.number().int().min(1).max(5000).default(500),
+  /** Scoring passes one worker process runs at once, each in its own transaction. */
+  WAYLINE_SCORING_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
   /** How often the worker looks for due outreach messages, in milliseconds. */
   WAYLINE_DELIVERY_INTERVAL_MS: z.coerce.number().int().positive().default(1000),
   /** Attempts before an outreach message is parked as failed. */

@@ -43,6 +43,7 @@ export class JourneyScoringService {
   private placementCache: { index: Promise<JourneyPlacementIndex>; expiresAt: number } | undefined;
   private invalidJourneysLogged = '';
   private readonly customersPerPass: number;
+  private readonly concurrency: number;
 
   constructor(
     private readonly journeys: CustomerJourneyRepository,
@@ -57,6 +58,7 @@ export class JourneyScoringService {
       waitThresholdSeconds: config.scoring.waitThresholdSeconds,
     };
     this.customersPerPass = config.scoring.customersPerPass;
+    this.concurrency = config.scoring.concurrency;
   }
 
   /**
@@ -64,7 +66,7 @@ export class JourneyScoringService {
    * `concurrency` passes run at once, each in its own transaction over up to
    * `customersPerPass` customers; SKIP LOCKED keeps them on different customers.
    */
-  async scorePending(maxCustomers = 5000, concurrency = 2): Promise<ScoringPassResult> {
+  async scorePending(maxCustomers = 5000, concurrency = this.concurrency): Promise<ScoringPassResult> {
     const result: ScoringPassResult = { customers: 0, events: 0, passes: 0 };
     const customersPerPass = this.customersPerPass;
     const runPasses = async (): Promise<void> => {

@@ -178,14 +178,24 @@ function touch(
   halfLifeDays: number,
 ): Record<string, number> {
   const key = typeof name === 'string' ? normalizeEventName(name) : '';
-  const keeps = (lastMs: number) => decayFactor(latestMs - lastMs, halfLifeDays) >= DEPTH_FORGET_FACTOR;
-  const entries = Object.entries(seen);
+  // decayFactor(age) >= DEPTH_FORGET_FACTOR, without a power per entry: ages of at most
+  // log2(1 / DEPTH_FORGET_FACTOR) half-lives are kept.
+  const maxAgeHalfLives = -Math.log2(DEPTH_FORGET_FACTOR);
+  const halfLifeMs = halfLifeDays * MILLISECONDS_PER_DAY;
+  const keeps = (lastMs: number) => (latestMs - lastMs) / halfLifeMs <= maxAgeHalfLives;
+  let forgetsAny = false;
+  for (const entry in seen) {
+    if (Object.hasOwn(seen, entry) && !keeps(seen[entry]!)) {
+      forgetsAny = true;
+      break;
+    }
+  }
   const addsKey = key !== '' && keeps(seenMs) && !((Object.hasOwn(seen, key) ? seen[key]! : -Infinity) >= seenMs);
-  if (!addsKey && entries.every(([, lastMs]) => keeps(lastMs))) {
+  if (!addsKey && !forgetsAny) {
     // Nothing to forget or to add, the common case for a channel used again: no copy.
     return seen;
   }
-  const kept = new Map(entries.filter(([, lastMs]) => keeps(lastMs)));
+  const kept = new Map(Object.entries(seen).filter(([, lastMs]) => keeps(lastMs)));
   if (key !== '' && keeps(seenMs)) {
     kept.set(key, Math.max(kept.get(key) ?? seenMs, seenMs));
   }
