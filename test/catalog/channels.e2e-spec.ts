@@ -118,6 +118,7 @@ describe('admin channels API', () => {
     ['an ftp webhook URL', { name: 'sms', webhookUrl: 'ftp://127.0.0.1/x' }, 'body.webhookUrl', /http or https URL/],
     ['a webhook URL without scheme', { name: 'sms', webhookUrl: '127.0.0.1:9/x' }, 'body.webhookUrl', /http or https URL/],
     ['a numeric webhook URL', { name: 'sms', webhookUrl: 42 }, 'body.webhookUrl', /expected string/],
+    ['a webhook URL with credentials', { name: 'sms', webhookUrl: 'http://user:secret@127.0.0.1:9/x' }, 'body.webhookUrl', /must not contain a user name or password/],
     ['a NUL in the webhook URL', { name: 'sms', webhookUrl: 'http://127.0.0.1:9/\u0000' }, 'body.webhookUrl', /NUL character/],
     ['an unknown field', { name: 'sms', webhookUrl: 'http://127.0.0.1:9/x', colour: 'red' }, 'body', /unknown field 'colour'; allowed fields: name, webhookUrl/],
     ['an array body', [{ name: 'sms' }], 'body', /must be a JSON object/],

@@ -51,6 +51,13 @@ describe('scoring passes', () => {
     expect(await scoring.scoreOnePass(10)).toEqual({ customers: 0, events: 0 });
   });
 
+  it('rejects parameters on the status endpoint with 400', async () => {
+    const response = await request(testApp.url).get('/v1/scoring/status?verbose=1');
+
+    expect(response.status).toBe(400);
+    expect(response.body.problems[0].path).toBe('query');
+  });
+
   it('scores each event exactly once when several replicas race', async () => {
     const customers = Array.from({ length: 120 }, (_, index) => `race-${index}`);
     for (let round = 0; round < 3; round += 1) {

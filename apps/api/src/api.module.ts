@@ -16,6 +16,7 @@ import { OffersController } from './catalog/offers.controller.ts';
 import { ModelsController } from './models/models.controller.ts';
 import { CustomersController } from './customers/customers.controller.ts';
 import { DeadLettersController } from './delivery/dead-letters.controller.ts';
+import { MessagesController } from './delivery/messages.controller.ts';
 import { DashboardController } from './dashboard/dashboard.controller.ts';
 import { EventsController } from './events/events.controller.ts';
 import { FeedController } from './feed/feed.controller.ts';
@@ -39,7 +40,7 @@ import { ReportsController } from './reports/reports.controller.ts';
     JourneyDefinitionsModule, JourneyMapsModule, PlatformModule],
   controllers: [HealthController, OpenApiController, DashboardController, EventsController, CustomersController, ScoringStatusController, FeedController, OutcomesController, ReportsController, JourneyReportsController, ChannelsController, OffersController, CampaignsController, CampaignPreviewController,
     JourneyDefinitionsController, JourneyMapsController, ContactPolicyController, CustomerContactController,
-    ModelsController, DeadLettersController, PlatformKeysController, PlatformOfferController, AudiencesController],
+    ModelsController, DeadLettersController, MessagesController, PlatformKeysController, PlatformOfferController, AudiencesController],
   providers: [{ provide: APP_FILTER, useClass: ExceptionToHttpFilter }],
 })
 export class ApiModule {}

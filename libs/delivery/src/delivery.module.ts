@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { DeadLetterRepository } from './dead-letters/dead-letter.repository.ts';
 import { DeadLetterService } from './dead-letters/dead-letter.service.ts';
 import { DELIVERY_RANDOM_SOURCE, DeliveryService } from './delivery.service.ts';
+import { MessageQueryService } from './messages/message-query.service.ts';
 import { OutreachMessageRepository } from './outreach-message.repository.ts';
 import { SendTimeRepository } from './send-time/send-time.repository.ts';
 import { SendTimeService } from './send-time/send-time.service.ts';
@@ -15,10 +16,11 @@ import { WebhookSender } from './webhook.sender.ts';
     DeliveryService,
     DeadLetterRepository,
     DeadLetterService,
+    MessageQueryService,
     SendTimeRepository,
     SendTimeService,
     { provide: DELIVERY_RANDOM_SOURCE, useValue: Math.random },
   ],
-  exports: [DeliveryService, OutreachMessageRepository, SendTimeService, DeadLetterService],
+  exports: [DeliveryService, OutreachMessageRepository, SendTimeService, DeadLetterService, MessageQueryService],
 })
 export class DeliveryModule {}

@@ -8,6 +8,7 @@ export * from './signature/webhook-signature.ts';
 export * from './templates/content-template.ts';
 export * from './dead-letters/dead-letter.repository.ts';
 export * from './dead-letters/dead-letter.service.ts';
+export * from './messages/message-query.service.ts';
 export * from './delivery.service.ts';
 export * from './delivery.module.ts';
 export * from './send-time/index.ts';

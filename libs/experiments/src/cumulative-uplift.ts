@@ -103,13 +103,16 @@ export function buildCumulativeUplift(
     const result = buildUpliftResult(upliftInput(metric, arms.treatment, arms.control));
     const look = sequentialLook(metric, arms.treatment, arms.control, result.uplift.absolute, mixtureScale);
     if (look.interval !== null) {
+      // A difference of two rates lies in [-1, 1]; the normal approximation can reach past it on small samples.
+      const interval: [number, number] =
+        metric === 'spend' ? look.interval : [Math.max(-1, look.interval[0]), Math.min(1, look.interval[1])];
       const intersection: [number, number] | null =
         sequentialInterval === null
-          ? look.interval
-          : [Math.max(sequentialInterval[0], look.interval[0]), Math.min(sequentialInterval[1], look.interval[1])];
+          ? interval
+          : [Math.max(sequentialInterval[0], interval[0]), Math.min(sequentialInterval[1], interval[1])];
       // NOTE: the intersection comes out empty with probability below α under the model.
       // The series then restarts from the day's own interval rather than report an empty one.
-      sequentialInterval = intersection[0] <= intersection[1] ? intersection : look.interval;
+      sequentialInterval = intersection[0] <= intersection[1] ? intersection : interval;
       sequentialPValue = sequentialPValue === null ? look.pValue : Math.min(sequentialPValue, look.pValue!);
     }
     points.push({

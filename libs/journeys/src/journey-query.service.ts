@@ -16,6 +16,9 @@ export const journeyQuerySchema = z.strictObject({
   limit: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000').default(100),
 });
 
+/** `GET /v1/scoring/status` takes no parameters. */
+export const scoringStatusQuerySchema = z.strictObject({});
+
 /** Current scores, decayed to `now`, as the decision engine and the journey endpoint see them. */
 export interface CustomerScores {
   /** Equal to `engagementBreakdown.score`. */
@@ -39,10 +42,11 @@ export class JourneyQueryService {
   ) {}
 
   /**
-   * How far scoring is behind ingestion: the events not scored yet, the arrival time of the
-   * oldest one, and its age. Zero events and a null age mean scoring has caught up.
+   * Returns how far scoring is behind ingestion: the events not scored yet, the arrival time
+   * of the oldest one, and its age. Zero events and a null age mean scoring has caught up.
    */
-  async getScoringStatus(now = new Date()) {
+  async getScoringStatus(query: unknown = {}, now = new Date()) {
+    parseInput(scoringStatusQuerySchema, query, 'query');
     const backlog = await this.journeys.findScoringBacklog();
     return {
       unscoredEvents: backlog.unscoredEvents,

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { JourneyQueryService } from '#wayline/journeys';
 
 /** Operators and load tests read here whether scoring keeps up with ingestion. */
@@ -7,7 +7,7 @@ export class ScoringStatusController {
   constructor(@Inject(JourneyQueryService) private readonly journeys: JourneyQueryService) {}
 
   @Get('status')
-  status() {
-    return this.journeys.getScoringStatus();
+  status(@Query() query: unknown) {
+    return this.journeys.getScoringStatus(query);
   }
 }

@@ -19,10 +19,10 @@ import {
   modelVersionsQuerySchema,
   nextBestOfferQuerySchema,
 } from '#wayline/decisioning';
-import { listDeadLettersQuerySchema, retryDeadLettersSchema } from '#wayline/delivery';
+import { listDeadLettersQuerySchema, listMessagesQuerySchema, retryDeadLettersSchema } from '#wayline/delivery';
 import { eventBatchSchema, eventInputSchema } from '#wayline/events';
 import { cumulativeUpliftQuerySchema, outcomeInputSchema, upliftQuerySchema } from '#wayline/experiments';
-import { feedQuerySchema, journeyQuerySchema } from '#wayline/journeys';
+import { feedQuerySchema, journeyQuerySchema, scoringStatusQuerySchema } from '#wayline/journeys';
 import { createJourneySchema, listJourneysQuerySchema, updateJourneySchema } from '#wayline/journey-definitions';
 import { feedbackConsistencyQuerySchema, journeyMapQuerySchema, journeyPathsQuerySchema, painPointsQuerySchema } from '#wayline/journey-maps';
 import { audienceQuerySchema } from '#wayline/audiences';
@@ -72,7 +72,7 @@ export const API_ROUTES: RouteDoc[] = [
     summary: "The customer's current scores and timeline with each event's emotion", success: { '200': 'Journey' },
   },
   {
-    method: 'get', path: '/v1/scoring/status', tag: 'journeys',
+    method: 'get', path: '/v1/scoring/status', tag: 'journeys', query: scoringStatusQuerySchema,
     summary: 'Events not scored yet, when the oldest arrived and its age in seconds; null age when scoring has caught up',
     success: { '200': 'Scoring backlog' },
   },
@@ -158,6 +158,15 @@ export const API_ROUTES: RouteDoc[] = [
   { method: 'patch', path: '/v1/admin/channels/{name}', tag: 'catalog', body: updateChannelSchema, summary: 'Update a channel', success: { '200': 'Channel' } },
   { method: 'delete', path: '/v1/admin/channels/{name}', tag: 'catalog', summary: 'Deactivate a channel', success: { '200': 'Deactivated channel' } },
 
+  {
+    method: 'get', path: '/v1/admin/messages', tag: 'delivery', query: listMessagesQuerySchema,
+    summary: "A customer's outreach messages, newest first, with status, attempts and why a message was cancelled or skipped",
+    success: { '200': 'Messages' },
+  },
+  {
+    method: 'get', path: '/v1/admin/messages/{id}', tag: 'delivery',
+    summary: 'One outreach message with its status and the reason for a cancellation or skip', success: { '200': 'Message' },
+  },
   {
     method: 'get', path: '/v1/admin/dead-letters', tag: 'delivery', query: listDeadLettersQuerySchema,
     summary: 'List failed outreach messages, newest first, by channel and campaign', success: { '200': 'A page of dead letters and the next cursor' },

@@ -22,7 +22,19 @@ export const webhookUrlSchema = z
   .string({ error: reportMissing })
   .max(2048, 'must be at most 2048 characters')
   .refine((url) => !containsNulCharacter(url), NUL_CHARACTER_MESSAGE)
-  .pipe(z.url({ protocol: /^https?$/, error: 'must be an http or https URL, such as https://hooks.example.com/wayline' }));
+  .pipe(z.url({ protocol: /^https?$/, error: 'must be an http or https URL, such as https://hooks.example.com/wayline' }))
+  // Credentials in the URL would be stored and returned in plain text; a signing secret
+  // (signingSecret) authenticates the requests instead.
+  .refine((url) => !hasUrlCredentials(url), 'must not contain a user name or password; set signingSecret to authenticate the requests');
+
+function hasUrlCredentials(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.username !== '' || parsed.password !== '';
+  } catch {
+    return false;
+  }
+}
 
 export const isoDateTimeSchema = z
   .string({ error: reportMissing })

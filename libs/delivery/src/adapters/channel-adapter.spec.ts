@@ -50,6 +50,12 @@ describe('buildRequestBody', () => {
     });
   });
 
+  it('trims spaces around the recipient', () => {
+    const payload = storedPayload({ subject: 'S', text: 'T' }, { email: ' Ada@Example.test ' });
+
+    expect(buildRequestBody({ kind: 'email', recipientAttribute: null }, payload)).toMatchObject({ ok: true, body: { to: 'Ada@Example.test' } });
+  });
+
   it.each<[string, Record<string, unknown>, Record<string, unknown>, string]>([
     ['missing recipient', { body: 'x' }, {}, "no 'phone' attribute"],
     ['blank recipient', { body: 'x' }, { phone: '  ' }, "no 'phone' attribute"],

@@ -82,10 +82,13 @@ export function buildRequestBody(channel: AdapterChannel, payload: unknown): Req
     return { ok: false, reason: `content.${problems[0]!.path} ${problems[0]!.message}` };
   }
   const attribute = channel.recipientAttribute ?? DEFAULT_RECIPIENT_ATTRIBUTE[channel.kind];
-  const to = message.context.customer.attributes[attribute];
-  if (typeof to !== 'string' || to.trim() === '') {
+  const stored = message.context.customer.attributes[attribute];
+  if (typeof stored !== 'string' || stored.trim() === '') {
     return { ok: false, reason: `the customer has no '${attribute}' attribute to send the ${channel.kind} to` };
   }
+  // Surrounding spaces are typing slips that providers reject; the address itself is kept
+  // as stored (only the audience export lowercases, because it hashes).
+  const to = stored.trim();
 
   // Only the e-mail HTML part is escaped: the text part and SMS are plain text, where
   // entities such as &amp; would show up literally.
