@@ -135,7 +135,7 @@ export async function runNextBestOfferScenario(context: ScenarioContext): Promis
   }
 }
 
-/** What decisions read in the catalog: eligibility rules of several shapes, as marketers write them. */
+/** Eligibility rules of several shapes, as marketers write them, for the benchmark catalog. */
 const CAMPAIGN_RULES: unknown[] = [
   { in: [{ var: 'customer.emotion' }, ['frustrated', 'angry']] },
   { '>=': [{ var: 'customer.engagement' }, 1] },

@@ -159,7 +159,7 @@ describe('propensity and uplift models', () => {
     await prisma.outcome.createMany({
       data: decisions.map((decision) => ({ decisionId: decision.id, customerId: decision.customerId, campaignId, type: 'conversion', occurredAt: now })),
     });
-    // Counts are shared by the decisions of TREATED_COUNTS_TTL_MS; dropping them stands in for waiting that long.
+    // Counts are shared by the decisions of TREATED_COUNTS_TTL_MS; dropping them replaces waiting that long.
     propensity.forgetModels();
     const [after] = await propensity.scoreOffers([offerId], features(-0.5));
 

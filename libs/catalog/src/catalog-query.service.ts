@@ -4,9 +4,9 @@ import { CampaignRepository } from './campaigns/campaign.repository.ts';
 import type { ActiveCampaign, CampaignView } from './campaigns/campaign.view.ts';
 
 /**
- * How long a process reuses the active campaigns it read, at most. The catalog's
- * fingerprint is checked on every call, so a change shows at once; this bound covers a
- * campaign whose start or end time passes while the copy is kept.
+ * Longest time a process reuses the active campaigns it read. The catalog's fingerprint is
+ * checked on every call, so a change shows at once. This bound covers a campaign whose
+ * start or end time passes while the copy is kept.
  */
 export const ACTIVE_CAMPAIGNS_CACHE_MS = 1_000;
 

@@ -47,7 +47,7 @@ export interface EarlierFeedbackEvent {
   consistencyReasons: unknown;
 }
 
-/** What the scorer gets for one customer locked in a pass. */
+/** Input of the scorer for one customer locked in a pass. */
 export interface CustomerScoringInput {
   customerId: string;
   previous: CustomerScoreState;
@@ -103,7 +103,7 @@ export class CustomerJourneyRepository {
    * Scores the unscored events of up to `maxCustomers` customers in one transaction, and
    * returns one entry per customer scored. The customers' rows stay locked until the commit,
    * so each event is scored exactly once however many workers race: a worker skips the
-   * customers another one holds (SKIP LOCKED) and takes others. The lock is FOR NO KEY
+   * customers another one has locked (SKIP LOCKED) and takes others. The lock is FOR NO KEY
    * UPDATE, which the foreign key check of a new event (FOR KEY SHARE) does not wait for,
    * so ingestion of those customers' events goes on during the pass. Customers come oldest
    * pending event first. A crash before the commit leaves every event of the pass

@@ -203,7 +203,7 @@ export class JourneyScoringService {
   }
 }
 
-/** Whether stored consistency reasons (JSON) equal freshly computed ones. */
+/** Returns whether stored consistency reasons (JSON) equal freshly computed ones. */
 function sameReasons(reasons: string[], stored: unknown): boolean {
   return Array.isArray(stored) && stored.length === reasons.length && stored.every((reason, index) => reason === reasons[index]);
 }

@@ -65,7 +65,7 @@ export class ExceptionToHttpFilter implements ExceptionFilter {
       return { status, body: { error: httpErrorCode(status), message: exception.message } };
     }
     if (isStoreBusy(exception)) {
-      this.logger.warn({ err: exception }, 'The database was saturated or out of reach; answered 503');
+      this.logger.warn({ err: exception }, 'The database was saturated or unreachable; responded with 503');
       return {
         status: 503,
         body: { error: 'service_busy', message: 'The service is at capacity; retry the request after a short wait' },
@@ -110,10 +110,9 @@ function httpErrorCode(status: number): string {
 }
 
 /**
- * Prisma codes that mean the database is saturated or out of reach, not that the request
- * is wrong: no transaction in time (P2028), no pooled connection in time (P2024), the
- * server refusing more connections (P2037), and the server not reachable (P1001) or
- * closing the connection (P1017).
+ * Prisma codes that mean the database is saturated or unreachable, not that the request is
+ * wrong. P2028 and P2024: no transaction or pooled connection in time. P2037: the server
+ * rejects more connections. P1001 and P1017: the server is unreachable or closed the connection.
  */
 const STORE_UNAVAILABLE_CODES: ReadonlySet<string> = new Set(['P2028', 'P2024', 'P2037', 'P1001', 'P1017']);
 

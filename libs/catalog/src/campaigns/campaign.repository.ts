@@ -98,7 +98,7 @@ export class CampaignRepository {
    * first, then by key.
    */
   /**
-   * A text that changes whenever a campaign, offer, channel or campaign's offer list is
+   * Returns a text that changes whenever a campaign, offer, channel or campaign's offer list is
    * created, changed or deleted: row counts and latest update times. Deciding whether a
    * cached catalog is still current costs this one small query.
    */

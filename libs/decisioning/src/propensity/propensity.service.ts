@@ -227,14 +227,14 @@ export class PropensityService {
       return current.counts;
     }
     // Counts for the offers asked for now and those cached before, so offers of other channels stay cached.
-    const wanted = new Set(offerIds);
+    const requestedOfferIds = new Set(offerIds);
     if (current !== null && now - current.loadedAt <= TREATED_COUNTS_TTL_MS) {
-      current.offerIds.forEach((offerId) => wanted.add(offerId));
+      current.offerIds.forEach((offerId) => requestedOfferIds.add(offerId));
     }
     const counts = this.propensityModels.countTreatedConversions(
-      [...wanted].map((offerId) => ({ offerId, since: cache.propensity.get(offerId)?.dataTo ?? null })),
+      [...requestedOfferIds].map((offerId) => ({ offerId, since: cache.propensity.get(offerId)?.dataTo ?? null })),
     );
-    const entry = { loadedAt: now, counts, offerIds: wanted };
+    const entry = { loadedAt: now, counts, offerIds: requestedOfferIds };
     this.treatedCounts = entry;
     counts.catch(() => {
       if (this.treatedCounts === entry) {

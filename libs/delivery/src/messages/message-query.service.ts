@@ -13,7 +13,7 @@ export const listMessagesQuerySchema = z.strictObject({
   limit: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(100, 'must be at most 100').default(20),
 });
 
-/** An outreach message as the admin API shows it: where it stands and why. */
+/** An outreach message as the admin API returns it, with its status and the reason for it. */
 export interface MessageView {
   id: string;
   decisionId: string;
@@ -21,7 +21,7 @@ export interface MessageView {
   channel: string;
   campaign: string | null;
   status: string;
-  /** Why the message was cancelled or skipped; null otherwise. */
+  /** Reason the message was cancelled or skipped, or null. */
   statusReason: string | null;
   attempts: number;
   lastError: string | null;
