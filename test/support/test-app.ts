@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import { Module, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { Logger } from 'pino';
+import request from 'supertest';
+import { randomBytes } from 'node:crypto';
 import { createRootLogger, NestPinoLogger } from '#wayline/common';
 import { Database } from '#wayline/database';
 import { openLiveStore } from '#wayline/live-store';
@@ -17,6 +19,12 @@ export interface TestApp {
   url: string;
   stores: TestStores;
   runtime: Runtime;
+  /** The admin key the app was started with (WAYLINE_ADMIN_KEY). */
+  adminKey: string;
+  /** A supertest agent on {@link url} that sends the admin key with every request. */
+  api(): ReturnType<typeof request.agent>;
+  /** A supertest agent on {@link url} that sends `key` (or no key) with every request. */
+  as(key: string | undefined): ReturnType<typeof request.agent>;
   close(): Promise<void>;
 }
 
@@ -43,8 +51,10 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     (await createTestStores({
       WAYLINE_SCORING_INTERVAL_MS: '100',
       WAYLINE_DELIVERY_INTERVAL_MS: '100',
+      WAYLINE_ADMIN_KEY: `wl_admin_${randomBytes(24).toString('base64url')}`,
       ...options.env,
     }));
+  const adminKey = shared?.adminKey ?? stores.config.access.adminKey ?? '';
   const logger: Logger = createRootLogger(stores.config.logLevel, 'wayline-test');
   const runtime: Runtime = {
     config: stores.config,
@@ -71,11 +81,19 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
 
+  const as = (key: string | undefined): ReturnType<typeof request.agent> => {
+    const agent = request.agent(url);
+    return key === undefined ? agent : agent.set('authorization', `Bearer ${key}`);
+  };
+
   return {
     app,
     url,
     stores,
     runtime,
+    adminKey,
+    api: () => as(adminKey),
+    as,
     close: async () => {
       await app.close();
       if (shared === undefined) {

@@ -31,6 +31,8 @@ export interface AppConfig {
   /** 0 switches send-time optimization off. */
   sendTime: { horizonHours: number };
   platform: { offerMaxAgeSeconds: number };
+  /** `adminKey` is the first admin API key from WAYLINE_ADMIN_KEY, when set. */
+  access: { adminKey: string | undefined };
 }
 
 export class InvalidEnvironmentError extends Error {
@@ -82,6 +84,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     experiments: { globalControlShare: env.WAYLINE_GLOBAL_CONTROL_SHARE, globalControlSalt: env.WAYLINE_GLOBAL_CONTROL_SALT },
     sendTime: { horizonHours: env.WAYLINE_SEND_TIME_HORIZON_HOURS },
     platform: { offerMaxAgeSeconds: env.WAYLINE_PLATFORM_OFFER_MAX_AGE_SECONDS },
+    access: { adminKey: env.WAYLINE_ADMIN_KEY },
   };
 }
 

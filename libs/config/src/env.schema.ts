@@ -65,6 +65,16 @@ export const envSchema = z.object({
   WAYLINE_GLOBAL_CONTROL_SHARE: z.coerce.number().min(0).max(1).default(0),
   /** Salt of the global control group's hash; changing it draws a new group for customers not yet assigned. */
   WAYLINE_GLOBAL_CONTROL_SALT: z.string().min(1).max(200).default('global-control'),
+  /**
+   * The first admin API key, at least 32 characters. Unset: on first start Wayline
+   * generates one and prints it once.
+   */
+  WAYLINE_ADMIN_KEY: z
+    .string()
+    .trim()
+    .transform((value) => (value === '' ? undefined : value))
+    .pipe(z.string().min(32, 'must be at least 32 characters').max(200, 'must be at most 200 characters').optional())
+    .optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
