@@ -1,4 +1,3 @@
-import request from 'supertest';
 import { createTestApp, type TestApp } from '../support/test-app.ts';
 
 describe('HTTP error mapping', () => {
@@ -13,14 +12,14 @@ describe('HTTP error mapping', () => {
   });
 
   it('reports the stores in health', async () => {
-    const response = await request(testApp.url).get('/health');
+    const response = await testApp.api().get('/health');
 
     expect(response.status).toBe(200);
     expect(response.body.status).toBe('ok');
   });
 
   it('answers malformed JSON with 400', async () => {
-    const response = await request(testApp.url)
+    const response = await testApp.api()
       .post('/health')
       .set('content-type', 'application/json')
       .send('{"customerId": ');
@@ -30,7 +29,7 @@ describe('HTTP error mapping', () => {
   });
 
   it('answers an unknown route with 404', async () => {
-    const response = await request(testApp.url).get('/v1/no-such-route');
+    const response = await testApp.api().get('/v1/no-such-route');
 
     expect(response.status).toBe(404);
   });

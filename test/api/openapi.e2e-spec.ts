@@ -1,5 +1,4 @@
 import { RequestMethod } from '@nestjs/common';
-import request from 'supertest';
 import { ApiModule } from '../../apps/api/src/api.module.ts';
 import { createTestApp, type TestApp } from '../support/test-app.ts';
 
@@ -38,7 +37,7 @@ describe('GET /openapi.json', () => {
   });
 
   it('documents every declared route', async () => {
-    const response = await request(testApp.url).get('/openapi.json');
+    const response = await testApp.api().get('/openapi.json');
 
     expect(response.status).toBe(200);
     expect(response.body.openapi).toBe('3.1.0');
@@ -49,7 +48,7 @@ describe('GET /openapi.json', () => {
   });
 
   it('describes request bodies and query parameters', async () => {
-    const { body } = await request(testApp.url).get('/openapi.json');
+    const { body } = await testApp.api().get('/openapi.json');
 
     const ingest = body.paths['/v1/events'].post;
     expect(ingest.requestBody.content['application/json'].schema.oneOf).toHaveLength(2);

@@ -44,7 +44,7 @@ describe('audience export', () => {
   let key: string;
   const treatment = new Map<string, number>();
 
-  const api = () => request(testApp.url);
+  const api = () => testApp.api();
   const audience = (campaign: string, query: Record<string, string | number> = {}) =>
     api().get(`/v1/audiences/${campaign}`).query(query).set('authorization', `Bearer ${key}`);
   const decide = async (customerId: string, channel: string, attributes: Record<string, unknown> = {}) => {

@@ -24,7 +24,7 @@ describe('admin campaigns API', () => {
 
   beforeAll(async () => {
     testApp = await createTestApp(catalogTestAppOptions);
-    api = () => request(testApp.url);
+    api = () => testApp.api();
     await createChannel(testApp.url, { name: 'email' });
     await createOffer(testApp.url, { name: 'welcome-email' });
     await createOffer(testApp.url, { name: 'winback-email' });

@@ -261,7 +261,7 @@ describe('CatalogService ensure methods', () => {
   });
 
   it('returns an inactive row unchanged', async () => {
-    await request(testApp.url).delete('/v1/admin/campaigns/importer-campaign');
+    await testApp.api().delete('/v1/admin/campaigns/importer-campaign');
 
     const again = await catalog.ensureCampaign({ key: 'importer-campaign', name: 'Imported', offers: ['welcome'], holdoutShare: 0.5 });
 
@@ -274,7 +274,7 @@ describe('CatalogService ensure methods', () => {
     );
 
     expect(new Set(results.map((channel) => channel.id)).size).toBe(1);
-    const listed = await request(testApp.url).get('/v1/admin/channels');
+    const listed = await testApp.api().get('/v1/admin/channels');
     expect(listed.body.channels.filter((channel: { name: string }) => channel.name === 'push')).toHaveLength(1);
   });
 

@@ -8,7 +8,7 @@ describe('admin channels API', () => {
 
   beforeAll(async () => {
     testApp = await createTestApp(catalogTestAppOptions);
-    api = () => request(testApp.url);
+    api = () => testApp.api();
   });
 
   afterAll(async () => {

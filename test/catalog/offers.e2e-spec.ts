@@ -8,7 +8,7 @@ describe('admin offers API', () => {
 
   beforeAll(async () => {
     testApp = await createTestApp(catalogTestAppOptions);
-    api = () => request(testApp.url);
+    api = () => testApp.api();
     await createChannel(testApp.url, { name: 'email' });
     await createChannel(testApp.url, { name: 'push' });
     await createChannel(testApp.url, { name: 'fax' });

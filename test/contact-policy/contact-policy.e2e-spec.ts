@@ -30,7 +30,7 @@ describe('contact policies', () => {
   beforeAll(async () => {
     receiver = await new WebhookReceiver().start();
     testApp = await createTestApp();
-    const api = request(testApp.url);
+    const api = testApp.api();
     for (const channel of ['email', 'sms', 'push']) {
       await api.post('/v1/admin/channels').send({ name: channel, webhookUrl: receiver.url(`/${channel}`) }).expect(201);
       await api.post('/v1/admin/offers').send({ name: `${channel}-offer`, channel, content: { text: 'hello' }, value: 10 }).expect(201);
@@ -45,7 +45,7 @@ describe('contact policies', () => {
     await receiver.stop();
   });
 
-  const api = () => request(testApp.url);
+  const api = () => testApp.api();
   const putPolicy = (policy: Record<string, unknown>) => api().put('/v1/admin/contact-policy').send(policy).expect(200);
   const createCustomer = (customerId: string, timeZone: string | null = 'UTC') =>
     api().put(`/v1/customers/${customerId}/time-zone`).send({ timeZone }).expect(200);
@@ -255,7 +255,7 @@ describe('contact policies', () => {
       await createCustomer('c-burst');
 
       const responses = await Promise.all(
-        Array.from({ length: 200 }, () => request(testApp.url).get('/v1/customers/c-burst/next-best-offer').query({ channel: 'email' })),
+        Array.from({ length: 200 }, () => testApp.api().get('/v1/customers/c-burst/next-best-offer').query({ channel: 'email' })),
       );
       expect(responses.map((response) => response.status).filter((status) => status !== 200)).toEqual([]);
       const decided = responses.filter((response) => response.body.decisionId !== null);

@@ -65,7 +65,7 @@ describe('analyst dashboard in Chromium', () => {
   let page: Page;
   const blockedRequests: string[] = [];
   const consoleErrors: string[] = [];
-  const api = () => request(testApp.url);
+  const api = () => testApp.api();
 
   // Thirty days ago, so the outcomes recorded now come after every event.
   const base = new Date(Math.floor((Date.now() - 30 * DAY) / DAY) * DAY);

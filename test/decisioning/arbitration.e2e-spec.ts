@@ -17,7 +17,7 @@ describe('arbitration', () => {
 
   beforeAll(async () => {
     testApp = await createTestApp({ withWorker: false });
-    api = () => request(testApp.url);
+    api = () => testApp.api();
   });
 
   afterAll(async () => {

@@ -29,7 +29,7 @@ describe('engagement policy steps', () => {
 
   beforeAll(async () => {
     testApp = await createTestApp({ withWorker: false });
-    api = () => request(testApp.url);
+    api = () => testApp.api();
     const prisma = testApp.stores.database.prisma;
     await createChannel(testApp.url);
     await createOffer(testApp.url, 'premium-upgrade', 50);

@@ -15,7 +15,7 @@ describe('campaign preview', () => {
 
   beforeAll(async () => {
     testApp = await createTestApp({ withWorker: false });
-    api = () => request(testApp.url);
+    api = () => testApp.api();
     await createChannel(testApp.url);
     await createOffer(testApp.url, 'apology', 5);
 

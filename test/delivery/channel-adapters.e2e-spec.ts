@@ -1,4 +1,3 @@
-import request from 'supertest';
 import { ContactPolicyService } from '#wayline/decisioning';
 import { DeliveryService, type DeliveryTickResult } from '#wayline/delivery';
 import { createTestApp, type TestApp } from '../support/test-app.ts';
@@ -49,7 +48,7 @@ describe('channel adapters', () => {
     await testApp?.close();
   });
 
-  const api = () => request(testApp.url);
+  const api = () => testApp.api();
   const prisma = () => testApp.stores.database.prisma;
 
   /** Runs one delivery tick at `offsetMs` from now; retries of a 10 ms backoff are due a second later. */

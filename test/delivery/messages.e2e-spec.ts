@@ -1,11 +1,10 @@
-import request from 'supertest';
 import { createTestApp, waitFor, type TestApp } from '../support/test-app.ts';
 import { WebhookReceiver } from '../support/webhook-receiver.ts';
 
 describe('outreach messages admin API', () => {
   let testApp: TestApp;
   let receiver: WebhookReceiver;
-  const api = () => request(testApp.url);
+  const api = () => testApp.api();
 
   beforeAll(async () => {
     receiver = await new WebhookReceiver().start();

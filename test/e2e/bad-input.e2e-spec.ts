@@ -1,4 +1,3 @@
-import request from 'supertest';
 import { createTestApp, type TestApp } from '../support/test-app.ts';
 
 /** Bad requests to the decision, outcome and report endpoints: 400 naming the field, nothing written. */
@@ -8,7 +7,7 @@ describe('bad input on decisions, outcomes and reports', () => {
 
   beforeAll(async () => {
     testApp = await createTestApp({ withWorker: false });
-    const api = request(testApp.url);
+    const api = testApp.api();
     await api.post('/v1/admin/channels').send({ name: 'email', webhookUrl: 'http://127.0.0.1:9/email' }).expect(201);
     await api.post('/v1/admin/offers').send({ name: 'welcome', channel: 'email', content: { subject: 'Hello' } }).expect(201);
     // Everyone is in control, so no message is scheduled and no worker is needed.
@@ -42,7 +41,7 @@ describe('bad input on decisions, outcomes and reports', () => {
   ])('GET with %s is a 400 naming the parameter', async (_case, url, path) => {
     const decisionsBefore = await testApp.stores.database.prisma.decision.count();
 
-    const response = await request(testApp.url).get(url);
+    const response = await testApp.api().get(url);
 
     expect(response.status).toBe(400);
     expect(problemPaths(response.body)).toContain(path);
@@ -50,7 +49,7 @@ describe('bad input on decisions, outcomes and reports', () => {
   });
 
   it('answers the next best offer of an unknown customer with 404', async () => {
-    const response = await request(testApp.url).get('/v1/customers/nobody/next-best-offer?channel=email');
+    const response = await testApp.api().get('/v1/customers/nobody/next-best-offer?channel=email');
 
     expect(response.status).toBe(404);
   });
@@ -70,7 +69,7 @@ describe('bad input on decisions, outcomes and reports', () => {
   ])('POST /v1/outcomes with %s is a 400 naming the field', async (_case, body, path) => {
     const outcomesBefore = await testApp.stores.database.prisma.outcome.count();
 
-    const response = await request(testApp.url)
+    const response = await testApp.api()
       .post('/v1/outcomes')
       .send(typeof body === 'function' ? body() : body);
 
@@ -82,8 +81,8 @@ describe('bad input on decisions, outcomes and reports', () => {
   it('stores an outcome with a repeated idempotency key once', async () => {
     const body = { customerId: 'c-1', campaign: 'welcome', type: 'conversion', value: 12.5, idempotencyKey: 'order-77' };
 
-    const first = await request(testApp.url).post('/v1/outcomes').send(body);
-    const second = await request(testApp.url).post('/v1/outcomes').send(body);
+    const first = await testApp.api().post('/v1/outcomes').send(body);
+    const second = await testApp.api().post('/v1/outcomes').send(body);
 
     expect(first.status).toBe(201);
     expect(first.body).toMatchObject({ decisionId, arm: 'control', duplicate: false });

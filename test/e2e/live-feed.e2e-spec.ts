@@ -36,8 +36,8 @@ describe('GET /v1/feed', () => {
   it('streams scored events and state changes for one customer', async () => {
     const feed = await openFeed(testApp, '?customer=feed-1');
 
-    await request(testApp.url).post('/v1/events').send(event('feed-1')).expect(202);
-    await request(testApp.url).post('/v1/events').send(event('someone-else')).expect(202);
+    await testApp.api().post('/v1/events').send(event('feed-1')).expect(202);
+    await testApp.api().post('/v1/events').send(event('someone-else')).expect(202);
 
     const scored = await waitFor(async () => feed.events.find((received) => received.type === 'event.scored'), 10_000, 'a scored event');
     expect(scored.data).toMatchObject({ kind: 'event.scored', customerId: 'feed-1', touchpoint: 'call', stage: 'support' });
@@ -51,7 +51,7 @@ describe('GET /v1/feed', () => {
   it('filters by emotion label', async () => {
     const feed = await openFeed(testApp, '?emotion=delighted');
 
-    await request(testApp.url)
+    await testApp.api()
       .post('/v1/events')
       .send({ events: [event('feed-2'), event('feed-3', { text: 'Absolutely wonderful, thank you so much! Best support ever!', rating: 5 })] })
       .expect(202);

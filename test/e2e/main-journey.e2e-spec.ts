@@ -1,4 +1,3 @@
-import request from 'supertest';
 import { createTestApp, waitFor, type TestApp } from '../support/test-app.ts';
 import { WebhookReceiver } from '../support/webhook-receiver.ts';
 
@@ -13,7 +12,7 @@ describe('main journey', () => {
   beforeAll(async () => {
     receiver = await new WebhookReceiver().start();
     testApp = await createTestApp();
-    const api = request(testApp.url);
+    const api = testApp.api();
     await api.post('/v1/admin/channels').send({ name: 'email', webhookUrl: receiver.url('/email') }).expect(201);
     await api
       .post('/v1/admin/offers')
@@ -38,13 +37,13 @@ describe('main journey', () => {
 
   async function scoredJourney(customerId: string) {
     return waitFor(async () => {
-      const response = await request(testApp.url).get(`/v1/customers/${customerId}/journey`);
+      const response = await testApp.api().get(`/v1/customers/${customerId}/journey`);
       return response.status === 200 && response.body.pendingEvents === 0 ? response.body : undefined;
     }, 15_000, `the events of ${customerId} to be scored`);
   }
 
   it('walks one customer from events to the uplift report', async () => {
-    const api = request(testApp.url);
+    const api = testApp.api();
     const customerId = await findTreatedCustomerId();
 
     const ingest = await api.post('/v1/events').send({
@@ -127,7 +126,7 @@ describe('main journey', () => {
   });
 
   it('records control decisions without an offer or a message', async () => {
-    const api = request(testApp.url);
+    const api = testApp.api();
     const customerId = await findCustomerInArm('control');
     await api
       .post('/v1/events')
@@ -150,7 +149,7 @@ describe('main journey', () => {
   });
 
   it('returns no offer when no campaign is eligible', async () => {
-    const api = request(testApp.url);
+    const api = testApp.api();
     await api
       .post('/v1/events')
       .send({ customerId: 'no-events-yet', type: 'page_view', touchpoint: 'web_visit', channel: 'web', occurredAt: '2026-12-01T09:00:00Z' })

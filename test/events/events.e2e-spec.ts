@@ -1,4 +1,3 @@
-import request from 'supertest';
 import { createTestApp, type TestApp } from '../support/test-app.ts';
 
 const validEvent = (overrides: Record<string, unknown> = {}) => ({
@@ -34,7 +33,7 @@ describe('POST /v1/events', () => {
   const countCustomers = () => testApp.stores.database.prisma.customer.count();
 
   it('stores one event and creates the customer', async () => {
-    const response = await request(testApp.url).post('/v1/events').send(validEvent({ customerId: 'c-single' }));
+    const response = await testApp.api().post('/v1/events').send(validEvent({ customerId: 'c-single' }));
 
     expect(response.status).toBe(202);
     expect(response.body.accepted).toBe(1);
@@ -44,8 +43,8 @@ describe('POST /v1/events', () => {
 
   it('stores a repeated idempotency key once', async () => {
     const event = validEvent({ customerId: 'c-idem', idempotencyKey: 'order-1001-paid' });
-    const first = await request(testApp.url).post('/v1/events').send(event);
-    const second = await request(testApp.url).post('/v1/events').send({ events: [event, event] });
+    const first = await testApp.api().post('/v1/events').send(event);
+    const second = await testApp.api().post('/v1/events').send({ events: [event, event] });
 
     expect(first.body.accepted).toBe(1);
     expect(second.status).toBe(202);
@@ -59,9 +58,9 @@ describe('POST /v1/events', () => {
   });
 
   it('scopes idempotency keys to the customer', async () => {
-    await request(testApp.url).post('/v1/events').send(validEvent({ customerId: 'c-scope-a', idempotencyKey: 'order-1' })).expect(202);
+    await testApp.api().post('/v1/events').send(validEvent({ customerId: 'c-scope-a', idempotencyKey: 'order-1' })).expect(202);
 
-    const other = await request(testApp.url).post('/v1/events').send(validEvent({ customerId: 'c-scope-b', idempotencyKey: 'order-1' }));
+    const other = await testApp.api().post('/v1/events').send(validEvent({ customerId: 'c-scope-b', idempotencyKey: 'order-1' }));
 
     expect(other.body.accepted).toBe(1);
     expect(other.body.events[0]).toMatchObject({ customerId: 'c-scope-b', duplicate: false });
@@ -69,18 +68,18 @@ describe('POST /v1/events', () => {
 
   it('ignores the attributes of a duplicate', async () => {
     const event = validEvent({ customerId: 'c-dup-attr', idempotencyKey: 'visit-1', attributes: { tier: 'silver' } });
-    await request(testApp.url).post('/v1/events').send(event).expect(202);
+    await testApp.api().post('/v1/events').send(event).expect(202);
 
-    await request(testApp.url).post('/v1/events').send({ ...event, attributes: { tier: 'gold' } }).expect(202);
+    await testApp.api().post('/v1/events').send({ ...event, attributes: { tier: 'gold' } }).expect(202);
 
     const customer = await testApp.stores.database.prisma.customer.findUniqueOrThrow({ where: { id: 'c-dup-attr' } });
     expect(customer.attributes).toEqual({ tier: 'silver' });
   });
 
   it('returns results in the order sent', async () => {
-    await request(testApp.url).post('/v1/events').send(validEvent({ customerId: 'c-order', idempotencyKey: 'k-2' })).expect(202);
+    await testApp.api().post('/v1/events').send(validEvent({ customerId: 'c-order', idempotencyKey: 'k-2' })).expect(202);
 
-    const response = await request(testApp.url)
+    const response = await testApp.api()
       .post('/v1/events')
       .send({
         events: [
@@ -98,8 +97,8 @@ describe('POST /v1/events', () => {
   });
 
   it('merges customer attributes', async () => {
-    await request(testApp.url).post('/v1/events').send(validEvent({ customerId: 'c-attr', attributes: { tier: 'gold' } })).expect(202);
-    await request(testApp.url).post('/v1/events').send(validEvent({ customerId: 'c-attr', attributes: { region: 'north' } })).expect(202);
+    await testApp.api().post('/v1/events').send(validEvent({ customerId: 'c-attr', attributes: { tier: 'gold' } })).expect(202);
+    await testApp.api().post('/v1/events').send(validEvent({ customerId: 'c-attr', attributes: { region: 'north' } })).expect(202);
 
     const customer = await testApp.stores.database.prisma.customer.findUniqueOrThrow({ where: { id: 'c-attr' } });
     expect(customer.attributes).toEqual({ tier: 'gold', region: 'north' });
@@ -129,7 +128,7 @@ describe('POST /v1/events', () => {
     const eventsBefore = await countEvents();
     const customersBefore = await countCustomers();
 
-    const response = await request(testApp.url).post('/v1/events').send(body as object);
+    const response = await testApp.api().post('/v1/events').send(body as object);
 
     expect(response.status).toBe(400);
     expect(response.body.problems.map((problem: { path: string }) => problem.path)).toContain(path);
@@ -141,7 +140,7 @@ describe('POST /v1/events', () => {
     const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
     const body = `{"customerId":"c-deep","type":"page_view","touchpoint":"web_visit","channel":"web","occurredAt":"2026-12-01T09:00:00Z","attributes":{"deep":${deep}}}`;
 
-    const response = await request(testApp.url).post('/v1/events').set('content-type', 'application/json').send(body);
+    const response = await testApp.api().post('/v1/events').set('content-type', 'application/json').send(body);
 
     expect(response.status).toBe(400);
     expect(response.body.problems[0].path).toBe('body.attributes');
@@ -149,23 +148,23 @@ describe('POST /v1/events', () => {
   });
 
   it('rejects malformed JSON with 400', async () => {
-    const response = await request(testApp.url).post('/v1/events').set('content-type', 'application/json').send('{"events": [');
+    const response = await testApp.api().post('/v1/events').set('content-type', 'application/json').send('{"events": [');
 
     expect(response.status).toBe(400);
     expect(response.body.error).toBe('malformed_json');
   });
 
   it('returns 404 for the journey of an unknown customer', async () => {
-    const response = await request(testApp.url).get('/v1/customers/nobody/journey');
+    const response = await testApp.api().get('/v1/customers/nobody/journey');
 
     expect(response.status).toBe(404);
     expect(response.body.message).toContain('nobody');
   });
 
   it('rejects a bad journey limit with 400', async () => {
-    await request(testApp.url).post('/v1/events').send(validEvent({ customerId: 'c-limit' })).expect(202);
+    await testApp.api().post('/v1/events').send(validEvent({ customerId: 'c-limit' })).expect(202);
 
-    const response = await request(testApp.url).get('/v1/customers/c-limit/journey?limit=abc');
+    const response = await testApp.api().get('/v1/customers/c-limit/journey?limit=abc');
 
     expect(response.status).toBe(400);
     expect(response.body.problems[0].path).toBe('query.limit');

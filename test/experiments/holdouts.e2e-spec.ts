@@ -1,4 +1,3 @@
-import request from 'supertest';
 import { assignArm, GLOBAL_CONTROL_GROUP } from '#wayline/decisioning';
 import { createCampaign, createChannel, createOffer, nextBestOffer, seedCustomers } from '../decisioning/decisioning-fixtures.ts';
 import { createTestApp, type TestApp } from '../support/test-app.ts';
@@ -43,7 +42,7 @@ describe('holdout assignment', () => {
     expect([...first.values()]).toContain('treatment');
 
     for (const share of [0, 1]) {
-      await request(testApp.url).patch('/v1/admin/campaigns/sticky').send({ holdoutShare: share }).expect(200);
+      await testApp.api().patch('/v1/admin/campaigns/sticky').send({ holdoutShare: share }).expect(200);
       for (const customer of customers) {
         const response = await nextBestOffer(testApp.url, customer);
 
@@ -61,7 +60,7 @@ describe('holdout assignment', () => {
   });
 
   it('draws new customers with the share in force', async () => {
-    await request(testApp.url).patch('/v1/admin/campaigns/sticky').send({ holdoutShare: 1 }).expect(200);
+    await testApp.api().patch('/v1/admin/campaigns/sticky').send({ holdoutShare: 1 }).expect(200);
     await seedCustomers(testApp.stores.database.prisma, [{ id: 'newcomer' }]);
 
     const response = await nextBestOffer(testApp.url, 'newcomer');
@@ -71,7 +70,7 @@ describe('holdout assignment', () => {
   });
 
   it('tests the split against the shares stored at assignment', async () => {
-    const response = await request(testApp.url).get('/v1/reports/uplift?campaign=sticky');
+    const response = await testApp.api().get('/v1/reports/uplift?campaign=sticky');
 
     // 40 customers drawn at 0.5 and one at 1.
     expect(response.body.sampleRatioMismatch.expectedControlShare).toBeCloseTo((40 * 0.5 + 1) / 41, 12);
@@ -111,7 +110,7 @@ describe('global control group', () => {
   });
 
   it('counts global control customers in the uplift but not in the split check', async () => {
-    const response = await request(testApp.url).get('/v1/reports/uplift?campaign=everyone');
+    const response = await testApp.api().get('/v1/reports/uplift?campaign=everyone');
 
     expect(response.body.control.n).toBe(2);
     expect(response.body.globalControl).toBe(2);

@@ -10,7 +10,7 @@ describe('uplift reports', () => {
 
   beforeAll(async () => {
     testApp = await createTestApp({ withWorker: false });
-    api = () => request(testApp.url);
+    api = () => testApp.api();
     const prisma = testApp.stores.database.prisma;
     await createChannel(testApp.url);
     await createOffer(testApp.url, 'voucher', 10);

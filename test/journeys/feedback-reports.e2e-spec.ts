@@ -1,4 +1,3 @@
-import request from 'supertest';
 import { createTestApp, waitFor, type TestApp } from '../support/test-app.ts';
 
 const review = (customerId: string, overrides: Record<string, unknown>) => ({
@@ -15,7 +14,7 @@ describe('feedback consistency and emotion sources', () => {
 
   beforeAll(async () => {
     testApp = await createTestApp();
-    await request(testApp.url)
+    await testApp.api()
       .post('/v1/events')
       .send({
         events: [
@@ -27,7 +26,7 @@ describe('feedback consistency and emotion sources', () => {
       .expect(202);
     for (const customerId of ['fb-contradicts', 'fb-agrees', 'fb-no-survey']) {
       await waitFor(async () => {
-        const response = await request(testApp.url).get(`/v1/customers/${customerId}/journey`);
+        const response = await testApp.api().get(`/v1/customers/${customerId}/journey`);
         return response.body.pendingEvents === 0 ? true : undefined;
       }, 15_000, `scoring of ${customerId}`);
     }
@@ -38,7 +37,7 @@ describe('feedback consistency and emotion sources', () => {
   });
 
   it('flags a rating its text contradicts', async () => {
-    const journey = await request(testApp.url).get('/v1/customers/fb-contradicts/journey');
+    const journey = await testApp.api().get('/v1/customers/fb-contradicts/journey');
 
     const [event] = journey.body.timeline;
     expect(event.feedback.consistency).toBe('inconsistent');
@@ -47,13 +46,13 @@ describe('feedback consistency and emotion sources', () => {
   });
 
   it('accepts a rating its text supports', async () => {
-    const journey = await request(testApp.url).get('/v1/customers/fb-agrees/journey');
+    const journey = await testApp.api().get('/v1/customers/fb-agrees/journey');
 
     expect(journey.body.timeline[0].feedback.consistency).toBe('consistent');
   });
 
   it('reports consistency per touchpoint', async () => {
-    const response = await request(testApp.url).get('/v1/reports/feedback-consistency?by=touchpoint');
+    const response = await testApp.api().get('/v1/reports/feedback-consistency?by=touchpoint');
 
     expect(response.status).toBe(200);
     const ticket = response.body.groups.find((group: { group: string }) => group.group === 'support_ticket');
@@ -61,7 +60,7 @@ describe('feedback consistency and emotion sources', () => {
   });
 
   it('reports the sources of emotion', async () => {
-    const response = await request(testApp.url).get('/v1/reports/emotion-sources');
+    const response = await testApp.api().get('/v1/reports/emotion-sources');
 
     expect(response.status).toBe(200);
     expect(response.body.customers).toBe(3);
@@ -71,7 +70,7 @@ describe('feedback consistency and emotion sources', () => {
   });
 
   it('rejects an unknown grouping with 400', async () => {
-    const response = await request(testApp.url).get('/v1/reports/feedback-consistency?by=region');
+    const response = await testApp.api().get('/v1/reports/feedback-consistency?by=region');
 
     expect(response.status).toBe(400);
     expect(response.body.problems[0].path).toBe('query.by');
@@ -82,18 +81,18 @@ describe('feedback consistency and emotion sources', () => {
     const customerId = 'fb-later';
     const scoredFeedback = async () => {
       await waitFor(async () => {
-        const response = await request(testApp.url).get(`/v1/customers/${customerId}/journey`);
+        const response = await testApp.api().get(`/v1/customers/${customerId}/journey`);
         return response.body.pendingEvents === 0 ? true : undefined;
       }, 15_000, `scoring of ${customerId}`);
-      const journey = await request(testApp.url).get(`/v1/customers/${customerId}/journey`);
+      const journey = await testApp.api().get(`/v1/customers/${customerId}/journey`);
       return journey.body.timeline.find((event: { type: string }) => event.type === 'feedback');
     };
-    await request(testApp.url).post('/v1/events').send(review(customerId, { rating: 5, touchpoint: 'app_review' })).expect(202);
+    await testApp.api().post('/v1/events').send(review(customerId, { rating: 5, touchpoint: 'app_review' })).expect(202);
     const before = await scoredFeedback();
     expect(before.feedback.consistency).not.toBe('inconsistent');
 
     // Two days after the five stars the customer cancels: a separate request, so a later scoring pass.
-    await request(testApp.url)
+    await testApp.api()
       .post('/v1/events')
       .send({ customerId, type: 'cancellation', touchpoint: 'cancel_form', channel: 'web', occurredAt: '2026-12-03T10:00:00Z' })
       .expect(202);

@@ -12,7 +12,7 @@ describe('admin journeys API', () => {
 
   beforeAll(async () => {
     testApp = await createTestApp();
-    api = () => request(testApp.url);
+    api = () => testApp.api();
   });
 
   afterAll(async () => {

@@ -54,7 +54,7 @@ describe('journey maps, pain points and paths', () => {
 
   beforeAll(async () => {
     testApp = await createTestApp();
-    api = () => request(testApp.url);
+    api = () => testApp.api();
 
     await createJourney(testApp.url, {
       key: JOURNEY,

@@ -33,8 +33,8 @@ describe('scoring passes', () => {
   });
 
   it('reports the backlog, then scores the customers with the oldest pending events first', async () => {
-    await request(testApp.url).post('/v1/events').send({ events: [event('first-a', 1), event('first-a', 2)] }).expect(202);
-    await request(testApp.url).post('/v1/events').send({ events: [event('second-b', 1)] }).expect(202);
+    await testApp.api().post('/v1/events').send({ events: [event('first-a', 1), event('first-a', 2)] }).expect(202);
+    await testApp.api().post('/v1/events').send({ events: [event('second-b', 1)] }).expect(202);
 
     const before = await scoringStatus(testApp);
     expect(before.unscoredEvents).toBe(3);
@@ -42,7 +42,7 @@ describe('scoring passes', () => {
     expect(Number.isNaN(Date.parse(before.oldestUnscoredReceivedAt!))).toBe(false);
 
     expect(await scoring.scoreOnePass(1)).toEqual({ customers: 1, events: 2 });
-    const first = await request(testApp.url).get('/v1/customers/first-a/journey').expect(200);
+    const first = await testApp.api().get('/v1/customers/first-a/journey').expect(200);
     expect(first.body.pendingEvents).toBe(0);
     expect((await scoringStatus(testApp)).unscoredEvents).toBe(1);
 
@@ -52,7 +52,7 @@ describe('scoring passes', () => {
   });
 
   it('rejects parameters on the status endpoint with 400', async () => {
-    const response = await request(testApp.url).get('/v1/scoring/status?verbose=1');
+    const response = await testApp.api().get('/v1/scoring/status?verbose=1');
 
     expect(response.status).toBe(400);
     expect(response.body.problems[0].path).toBe('query');
@@ -61,7 +61,7 @@ describe('scoring passes', () => {
   it('scores each event exactly once when several replicas race', async () => {
     const customers = Array.from({ length: 120 }, (_, index) => `race-${index}`);
     for (let round = 0; round < 3; round += 1) {
-      await request(testApp.url)
+      await testApp.api()
         .post('/v1/events')
         .send({ events: customers.map((customerId) => event(customerId, 10 + round, round === 1 ? { text: 'Great help, thanks!' } : {})) })
         .expect(202);

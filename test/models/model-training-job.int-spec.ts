@@ -1,4 +1,3 @@
-import request from 'supertest';
 import { ModelTrainingJob } from '../../apps/worker/src/jobs/model-training.job.ts';
 import { createTestApp, type TestApp } from '../support/test-app.ts';
 import { seedExperiment } from './model-fixtures.ts';
@@ -10,7 +9,7 @@ describe('model training job', () => {
   beforeAll(async () => {
     // The schedule is far away, so only the test's own ticks train.
     testApp = await createTestApp({ withWorker: true, env: { WAYLINE_MODEL_TRAINING_CRON: '0 0 0 1 1 *' } });
-    const api = request(testApp.url);
+    const api = testApp.api();
     await api.post('/v1/admin/channels').send({ name: 'email', webhookUrl: 'http://127.0.0.1:9/email' }).expect(201);
     const offer = await api.post('/v1/admin/offers').send({ name: 'job-email', channel: 'email', content: { subject: 'Job' }, value: 0 }).expect(201);
     offerId = offer.body.id;

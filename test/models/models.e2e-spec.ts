@@ -1,4 +1,3 @@
-import request from 'supertest';
 import { ModelTrainingService, PropensityService, seededRandom } from '#wayline/decisioning';
 import { createRootLogger } from '#wayline/common';
 import { PropensityModelRepository } from '../../libs/decisioning/src/propensity/propensity-model.repository.ts';
@@ -13,7 +12,7 @@ describe('propensity and uplift models', () => {
 
   beforeAll(async () => {
     testApp = await createTestApp({ withWorker: false });
-    const api = request(testApp.url);
+    const api = testApp.api();
     await api.post('/v1/admin/channels').send({ name: 'email', webhookUrl: 'http://127.0.0.1:9/email' }).expect(201);
     const offer = await api.post('/v1/admin/offers').send({ name: 'sale-email', channel: 'email', content: { subject: 'Sale' }, value: 0 }).expect(201);
     offerId = offer.body.id;
@@ -31,7 +30,7 @@ describe('propensity and uplift models', () => {
 
   it('explores an offer without evidence', async () => {
     await testApp.stores.database.prisma.customer.create({ data: { id: 'explorer', attributes: { score: 0.5 } } });
-    const api = request(testApp.url);
+    const api = testApp.api();
     await api.post('/v1/admin/offers').send({ name: 'new-email', channel: 'email', content: { subject: 'New' }, value: 0 }).expect(201);
     await api
       .post('/v1/admin/campaigns')
@@ -74,7 +73,7 @@ describe('propensity and uplift models', () => {
   it('lists model versions with their metrics', async () => {
     const latest = await testApp.stores.database.prisma.decision.findFirstOrThrow({ where: { offerId, arm: 'treatment' }, orderBy: { createdAt: 'desc' } });
 
-    const response = await request(testApp.url).get('/v1/models');
+    const response = await testApp.api().get('/v1/models');
 
     expect(response.status).toBe(200);
     const sale = response.body.offers.find((entry: { offer: { name: string } }) => entry.offer.name === 'sale-email');
@@ -92,7 +91,7 @@ describe('propensity and uplift models', () => {
   it('lists the versions of one offer', async () => {
     await testApp.app.get(ModelTrainingService).trainOffer(offerId);
 
-    const response = await request(testApp.url).get('/v1/models/sale-email').query({ limit: 1 });
+    const response = await testApp.api().get('/v1/models/sale-email').query({ limit: 1 });
 
     expect(response.status).toBe(200);
     expect(response.body.propensity.map((model: { version: number }) => model.version)).toEqual([2]);
@@ -100,7 +99,7 @@ describe('propensity and uplift models', () => {
   });
 
   it('rejects an unknown offer and a bad limit', async () => {
-    const api = request(testApp.url);
+    const api = testApp.api();
 
     const unknown = await api.get('/v1/models/no-such-offer');
     expect(unknown.status).toBe(404);
@@ -112,9 +111,9 @@ describe('propensity and uplift models', () => {
   it('records the model versions on the decision', async () => {
     const prisma = testApp.stores.database.prisma;
     await prisma.customer.create({ data: { id: 'responder', attributes: { score: 0.8 } } });
-    await request(testApp.url).patch('/v1/admin/campaigns/new').send({ active: false }).expect(200);
+    await testApp.api().patch('/v1/admin/campaigns/new').send({ active: false }).expect(200);
 
-    const response = await request(testApp.url).get('/v1/customers/responder/next-best-offer').query({ channel: 'email' });
+    const response = await testApp.api().get('/v1/customers/responder/next-best-offer').query({ channel: 'email' });
 
     expect(response.status).toBe(200);
     expect(response.body.score.source).toBe('model');

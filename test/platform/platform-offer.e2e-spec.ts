@@ -1,4 +1,3 @@
-import request from 'supertest';
 import { createTestApp, type TestApp } from '../support/test-app.ts';
 import { WebhookReceiver } from '../support/webhook-receiver.ts';
 
@@ -13,7 +12,7 @@ describe('platform offer pull', () => {
   beforeAll(async () => {
     receiver = await new WebhookReceiver().start();
     testApp = await createTestApp({ withWorker: false, env: { WAYLINE_PLATFORM_OFFER_MAX_AGE_SECONDS: '30' } });
-    const api = request(testApp.url);
+    const api = testApp.api();
     await api.post('/v1/admin/channels').send({ name: 'email', webhookUrl: receiver.url('/email') }).expect(201);
     await api.post('/v1/admin/offers').send({ name: 'voucher', channel: 'email', content: { subject: '10% off' }, value: 20 }).expect(201);
     await api.post('/v1/admin/campaigns').send({ key: 'treated', name: 'Treated', rule: ALWAYS, offers: ['voucher'], holdoutShare: 0 }).expect(201);
@@ -25,7 +24,7 @@ describe('platform offer pull', () => {
     await receiver.stop();
   });
 
-  const api = () => request(testApp.url);
+  const api = () => testApp.api();
   /** Creates the customer with one event, then records a decision on the e-mail channel. */
   const decide = async (customerId: string) => {
     await api()

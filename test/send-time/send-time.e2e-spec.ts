@@ -1,5 +1,4 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import request from 'supertest';
 import { hourOfWeek, type SendTimeReason } from '#wayline/delivery';
 import { createTestApp, waitFor, type TestApp } from '../support/test-app.ts';
 import { WebhookReceiver } from '../support/webhook-receiver.ts';
@@ -39,7 +38,7 @@ describe('send-time optimization', () => {
   beforeAll(async () => {
     receiver = await new WebhookReceiver().start();
     testApp = await createTestApp({ env: { WAYLINE_SEND_TIME_HORIZON_HOURS: '168' } });
-    const api = request(testApp.url);
+    const api = testApp.api();
     await api.post('/v1/admin/channels').send({ name: 'email', webhookUrl: receiver.url('/email') }).expect(201);
     await api.post('/v1/admin/offers').send({ name: 'newsletter', channel: 'email', content: { subject: 'Hello' }, value: 5 }).expect(201);
     await api.post('/v1/admin/campaigns').send({ key: 'weekly', name: 'Weekly', rule: ALWAYS, offers: ['newsletter'], holdoutShare: 0 }).expect(201);
@@ -50,7 +49,7 @@ describe('send-time optimization', () => {
     await receiver.stop();
   });
 
-  const api = () => request(testApp.url);
+  const api = () => testApp.api();
   const sendEvents = (customerId: string, type: string, instants: string[], attributes?: Record<string, unknown>) =>
     api()
       .post('/v1/events')

@@ -1,2 +1,3 @@
 export * from './roles.ts';
 export * from './request-context.ts';
+export * from './access.decorators.ts';
