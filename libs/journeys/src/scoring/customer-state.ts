@@ -207,18 +207,14 @@ export function applyEvent(
   );
   const eventStage = mappedStage ?? state.stage ?? DEFAULT_FALLBACK_STAGE;
   const previousStages = state.stages ?? {};
-  // Object.fromEntries defines own properties, so a stage named __proto__ stays data.
-  const stages: Record<string, EngagementComponentsState> = Object.fromEntries([
-    ...Object.entries(previousStages).filter(([stage]) => stage !== eventStage),
-    [
-      eventStage,
-      addEventToComponents(
-        Object.hasOwn(previousStages, eventStage) ? previousStages[eventStage]! : createEmptyEngagementComponents(),
-        event,
-        settings.engagementHalfLifeDays,
-      ),
-    ],
-  ]);
+  const stageComponents = addEventToComponents(
+    Object.hasOwn(previousStages, eventStage) ? previousStages[eventStage]! : createEmptyEngagementComponents(),
+    event,
+    settings.engagementHalfLifeDays,
+  );
+  const stages: Record<string, EngagementComponentsState> = { ...previousStages };
+  // defineProperty keeps a stage named __proto__ as data; plain assignment would set the prototype.
+  Object.defineProperty(stages, eventStage, { value: stageComponents, enumerable: true, writable: true, configurable: true });
 
   const next: CustomerScoreState = {
     activity: activity.amount,

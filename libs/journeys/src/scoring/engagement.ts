@@ -195,6 +195,13 @@ function touch(
     // Nothing to forget or to add, the common case for a channel used again: no copy.
     return seen;
   }
+  if (!forgetsAny && key !== '__proto__') {
+    // A channel used again or a new one, nothing forgotten: one shallow copy. (Assigning
+    // __proto__ would set the prototype, so that name takes the general path below.)
+    const updated = { ...seen };
+    updated[key] = seenMs;
+    return updated;
+  }
   const kept = new Map(Object.entries(seen).filter(([, lastMs]) => keeps(lastMs)));
   if (key !== '' && keeps(seenMs)) {
     kept.set(key, Math.max(kept.get(key) ?? seenMs, seenMs));

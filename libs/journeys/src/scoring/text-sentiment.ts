@@ -1,7 +1,7 @@
-import vaderSentiment from 'vader-sentiment';
 import { EMOJI_SENTIMENT_WORDS } from './emoji-words.ts';
 import { rewriteServiceWords } from './service-words.ts';
 import { hashtagWords, normalizeMessageText, removeLinksAndTags } from './text-normalization.ts';
+import { vaderCompound } from './vader.ts';
 
 /** VADER sentiment of one text. */
 export interface TextSentiment {
@@ -10,7 +10,8 @@ export interface TextSentiment {
 }
 
 /**
- * Scores `text` with VADER (vader-sentiment 1.1.3). Returns null for missing, empty or
+ * Scores `text` with VADER, computed as vader-sentiment 1.1.3 computes it (see vader.ts).
+ * Returns null for missing, empty or
  * whitespace-only text, which carries no evidence.
  *
  * Before VADER sees the text:
@@ -125,10 +126,6 @@ export function splitKnownEmoji(text: string): { text: string; emojiWords: strin
 const VADER_NORMALIZATION_ALPHA = 15;
 // The port rounds compound to 4 decimals, so |compound| can be exactly 1, which has no finite sum.
 const MAX_INVERTIBLE_COMPOUND = 0.9999;
-
-function vaderCompound(text: string): number {
-  return vaderSentiment.SentimentIntensityAnalyzer.polarity_scores(text).compound;
-}
 
 /**
  * Tells whether VADER gives `word` a valence. The port does not expose its lexicon, so the
