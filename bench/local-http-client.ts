@@ -25,6 +25,8 @@ export interface LocalHttpClientOptions {
    */
   keepAlive?: boolean;
   timeoutMs?: number;
+  /** API key sent as `Authorization: Bearer <key>` with every request; none when unset. */
+  apiKey?: string;
 }
 
 /**
@@ -35,6 +37,7 @@ export interface LocalHttpClientOptions {
 export class LocalHttpClient {
   private readonly agent: http.Agent;
   private readonly timeoutMs: number;
+  private readonly authorization: string | undefined;
   /** GET requests sent again after the server reset a reused connection. */
   resetsRetried = 0;
 
@@ -45,6 +48,7 @@ export class LocalHttpClient {
     const keepAlive = options.keepAlive ?? true;
     this.agent = new http.Agent({ keepAlive, maxSockets: options.maxSockets, maxFreeSockets: options.maxSockets });
     this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.authorization = options.apiKey === undefined ? undefined : `Bearer ${options.apiKey}`;
   }
 
   get(path: string): Promise<HttpResponse> {
@@ -60,6 +64,9 @@ export class LocalHttpClient {
   request(method: string, path: string, body?: string): Promise<HttpResponse> {
     return new Promise((resolve, reject) => {
       const headers: http.OutgoingHttpHeaders = { accept: 'application/json' };
+      if (this.authorization !== undefined) {
+        headers.authorization = this.authorization;
+      }
       if (body !== undefined) {
         headers['content-type'] = 'application/json';
         headers['content-length'] = Buffer.byteLength(body);

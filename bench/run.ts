@@ -163,12 +163,25 @@ async function startDeployment(deployment: WaylineDeployment, sampler: ProcessSa
   logStep(`Wayline is ready on 127.0.0.1:${deployment.port} (${deployment.stores?.database} + ${deployment.stores?.liveStore})`);
 }
 
+/** Creates the platform key that the scenarios send to the platform endpoints (events, next best offer). */
+async function createPlatformKey(deployment: WaylineDeployment): Promise<string> {
+  const client = new LocalHttpClient(deployment.port, { maxSockets: 1, keepAlive: false, apiKey: deployment.adminKey });
+  try {
+    const created = await client.requestJson<{ key: string }>('POST', '/v1/admin/api-keys', { name: 'bench-platform', role: 'platform' }, 201);
+    return created.key;
+  } finally {
+    client.close();
+  }
+}
+
 async function runScenarios(options: BenchOptions, deployment: WaylineDeployment, sampler: ProcessSampler, collected: Collected): Promise<void> {
+  const keys = { admin: deployment.adminKey, platform: await createPlatformKey(deployment) };
   const context: ScenarioContext = {
     options,
     deployment,
     sampler,
-    createClient: (clientOptions) => new LocalHttpClient(deployment.port, clientOptions),
+    keys,
+    createClient: (clientOptions) => new LocalHttpClient(deployment.port, { apiKey: keys.admin, ...clientOptions }),
   };
   for (const scenario of options.scenarios) {
     if (options.cpuProfile) {
@@ -211,7 +224,9 @@ function buildResult(
       stores: deployment.stores,
       processes: deployment.processes.map((waylineProcess) => ({ name: waylineProcess.name, pid: waylineProcess.pid, logPath: waylineProcess.logPath })),
       waylineEnvironment: Object.fromEntries(
-        Object.entries(process.env).filter((entry): entry is [string, string] => entry[0].startsWith('WAYLINE_') && entry[1] !== undefined),
+        Object.entries(process.env).filter(
+          (entry): entry is [string, string] => entry[0].startsWith('WAYLINE_') && entry[0] !== 'WAYLINE_ADMIN_KEY' && entry[1] !== undefined,
+        ),
       ),
     },
     ingestion,

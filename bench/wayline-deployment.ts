@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -36,11 +37,17 @@ export class WaylineDeployment {
   /** The stores `/health` reported, such as `pglite` and `memory`. */
   stores: { database: string; liveStore: string } | null = null;
   database: BenchDatabase | null = null;
+  /**
+   * The admin key the processes start with (WAYLINE_ADMIN_KEY): the caller's, when its
+   * environment sets one, or a new random key per run.
+   */
+  readonly adminKey: string;
   private dataDir: string | null = null;
   private shuttingDown: Promise<void> | undefined;
 
   constructor(private readonly settings: DeploymentSettings) {
     this.kind = settings.servers === null ? 'embedded' : 'servers';
+    this.adminKey = process.env.WAYLINE_ADMIN_KEY || `wl_bench_admin_${randomBytes(32).toString('base64url')}`;
   }
 
   /** Starts the processes and resolves when they are ready. `onStarted` gets each one as soon as it has a pid. */
@@ -138,6 +145,7 @@ export class WaylineDeployment {
       WAYLINE_DATA_DIR: join(this.dataDir!, 'pglite'),
       DATABASE_URL: '',
       REDIS_URL: '',
+      WAYLINE_ADMIN_KEY: this.adminKey,
     };
   }
 }

@@ -19,6 +19,14 @@ if (run('npx', ['--no-install', 'tsc', '-p', 'tsconfig.json', '--noEmit'], proce
   process.exit(1);
 }
 
+// The fault tests start the built API and worker (dist/) as child processes. Building
+// here keeps them from testing a dist that is older than the sources.
+console.log('== Build');
+if (run('npm', ['run', 'build'], process.env) !== 0) {
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+
 const modes = [
   { name: 'embedded', env: { DATABASE_URL: '', REDIS_URL: '' } },
 ];

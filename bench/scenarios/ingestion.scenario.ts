@@ -55,7 +55,7 @@ export async function runIngestionScenario(context: ScenarioContext): Promise<In
   const totalEvents = options.customers * options.eventsPerCustomer;
   // Batches are not idempotent, so each one gets a connection of its own, which the
   // server cannot reset for being idle. Reads reuse connections and retry after a reset.
-  const sender = context.createClient({ maxSockets: options.ingestionConcurrency, keepAlive: false });
+  const sender = context.createClient({ maxSockets: options.ingestionConcurrency, keepAlive: false, apiKey: context.keys.platform });
   const reader = context.createClient({ maxSockets: 5 });
   const timeoutMs = options.timeoutSeconds * 1000;
   const usage: PhaseUsage[] = [];

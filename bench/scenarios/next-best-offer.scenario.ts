@@ -47,7 +47,8 @@ const WARM_UP_MS = 2000;
 export async function runNextBestOfferScenario(context: ScenarioContext): Promise<NextBestOfferResult> {
   const { options, sampler } = context;
   const maxInFlight = Math.max(64, options.concurrency * 8);
-  const client = context.createClient({ maxSockets: maxInFlight });
+  // The decisions go out with a platform key, as a platform sends them.
+  const client = context.createClient({ maxSockets: maxInFlight, apiKey: context.keys.platform });
   // Set-up requests get connections of their own, for the reason in LocalHttpClientOptions.keepAlive.
   const setupClient = context.createClient({ maxSockets: 4, keepAlive: false });
   const receiver = await startWebhookReceiver();

@@ -8,7 +8,9 @@ export interface ScenarioContext {
   options: BenchOptions;
   deployment: WaylineDeployment;
   sampler: ProcessSampler;
-  /** Creates a client for Wayline's port, which the scenario closes. */
+  /** API keys of the run: the admin key the processes started with, and a platform key created from it. */
+  keys: { admin: string; platform: string };
+  /** Creates a client for Wayline's port, which the scenario closes. It sends the admin key unless `options.apiKey` is set. */
   createClient(options: LocalHttpClientOptions): LocalHttpClient;
 }
 

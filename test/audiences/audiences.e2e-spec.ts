@@ -46,7 +46,7 @@ describe('audience export', () => {
 
   const api = () => testApp.api();
   const audience = (campaign: string, query: Record<string, string | number> = {}) =>
-    api().get(`/v1/audiences/${campaign}`).query(query).set('authorization', `Bearer ${key}`);
+    testApp.as(key).get(`/v1/audiences/${campaign}`).query(query);
   const decide = async (customerId: string, channel: string, attributes: Record<string, unknown> = {}) => {
     await api()
       .post('/v1/events')
@@ -64,7 +64,7 @@ describe('audience export', () => {
     }
     await api().post('/v1/admin/campaigns').send({ key: 'spring', name: 'Spring', rule: ALWAYS, offers: ['email-offer'], holdoutShare: 0.5 }).expect(201);
     await api().post('/v1/admin/campaigns').send({ key: 'other', name: 'Other', rule: ALWAYS, offers: ['sms-offer'], holdoutShare: 0 }).expect(201);
-    key = (await api().post('/v1/admin/platform-keys').send({ name: 'ads' }).expect(201)).body.key;
+    key = (await api().post('/v1/admin/api-keys').send({ name: 'ads', role: 'platform' }).expect(201)).body.key;
 
     for (let index = 0; index < CUSTOMER_COUNT; index += 1) {
       const customerId = `c-${String(index).padStart(2, '0')}`;
@@ -187,7 +187,7 @@ describe('audience export', () => {
   });
 
   it('requires a platform key', async () => {
-    await api().get('/v1/audiences/spring').expect(401);
-    await api().get('/v1/audiences/spring?format=csv').set('authorization', 'Bearer wpk_wrong').expect(401);
+    await testApp.as(undefined).get('/v1/audiences/spring').expect(401);
+    await testApp.as('wpk_wrong').get('/v1/audiences/spring?format=csv').expect(401);
   });
 });

@@ -25,10 +25,10 @@ describe('admin campaigns API', () => {
   beforeAll(async () => {
     testApp = await createTestApp(catalogTestAppOptions);
     api = () => testApp.api();
-    await createChannel(testApp.url, { name: 'email' });
-    await createOffer(testApp.url, { name: 'welcome-email' });
-    await createOffer(testApp.url, { name: 'winback-email' });
-    await createOffer(testApp.url, { name: 'retired-email' });
+    await createChannel(testApp, { name: 'email' });
+    await createOffer(testApp, { name: 'welcome-email' });
+    await createOffer(testApp, { name: 'winback-email' });
+    await createOffer(testApp, { name: 'retired-email' });
     expect((await api().delete('/v1/admin/offers/retired-email')).status).toBe(200);
   });
 
@@ -156,7 +156,7 @@ describe('admin campaigns API', () => {
   });
 
   it('clears the window with null', async () => {
-    await createCampaign(testApp.url, { key: 'spring', startsAt: '2025-03-01T00:00:00Z', endsAt: '2025-06-01T00:00:00Z' });
+    await createCampaign(testApp, { key: 'spring', startsAt: '2025-03-01T00:00:00Z', endsAt: '2025-06-01T00:00:00Z' });
 
     const response = await api().patch('/v1/admin/campaigns/spring').send({ startsAt: null });
 
@@ -166,7 +166,7 @@ describe('admin campaigns API', () => {
   });
 
   it('checks a patched end against the stored start', async () => {
-    await createCampaign(testApp.url, { key: 'summer', startsAt: '2025-06-01T00:00:00Z' });
+    await createCampaign(testApp, { key: 'summer', startsAt: '2025-06-01T00:00:00Z' });
     const before = await api().get('/v1/admin/campaigns/summer');
 
     const response = await api().patch('/v1/admin/campaigns/summer').send({ endsAt: '2025-05-01T00:00:00Z' });
@@ -185,7 +185,7 @@ describe('admin campaigns API', () => {
   });
 
   it('renames the key and keeps the holdout group', async () => {
-    await createCampaign(testApp.url, { key: 'autumn' });
+    await createCampaign(testApp, { key: 'autumn' });
 
     const response = await api().patch('/v1/admin/campaigns/autumn').send({ key: 'autumn-2025' });
 

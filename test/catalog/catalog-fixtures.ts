@@ -1,5 +1,8 @@
 import request from 'supertest';
-import type { TestAppOptions } from '../support/test-app.ts';
+import type { TestApp, TestAppOptions } from '../support/test-app.ts';
+
+/** What the fixtures need of a test app: its agent with the admin key. */
+type ApiClient = Pick<TestApp, 'api'>;
 
 type Body = Record<string, unknown>;
 
@@ -25,24 +28,24 @@ export function campaignBody(overrides: Body = {}): Body {
   return { key: 'welcome', name: 'Welcome series', offers: ['welcome-email'], holdoutShare: 0.1, ...overrides };
 }
 
-async function post(url: string, path: string, body: Body): Promise<Body> {
-  const response = await request(url).post(path).send(body);
+async function post(testApp: ApiClient, path: string, body: Body): Promise<Body> {
+  const response = await testApp.api().post(path).send(body);
   if (response.status !== 201) {
     throw new Error(`POST ${path} returned ${response.status}: ${JSON.stringify(response.body)}`);
   }
   return response.body as Body;
 }
 
-export function createChannel(url: string, overrides: Body = {}): Promise<Body> {
-  return post(url, '/v1/admin/channels', channelBody(overrides));
+export function createChannel(testApp: ApiClient, overrides: Body = {}): Promise<Body> {
+  return post(testApp, '/v1/admin/channels', channelBody(overrides));
 }
 
-export function createOffer(url: string, overrides: Body = {}): Promise<Body> {
-  return post(url, '/v1/admin/offers', offerBody(overrides));
+export function createOffer(testApp: ApiClient, overrides: Body = {}): Promise<Body> {
+  return post(testApp, '/v1/admin/offers', offerBody(overrides));
 }
 
-export function createCampaign(url: string, overrides: Body = {}): Promise<Body> {
-  return post(url, '/v1/admin/campaigns', campaignBody(overrides));
+export function createCampaign(testApp: ApiClient, overrides: Body = {}): Promise<Body> {
+  return post(testApp, '/v1/admin/campaigns', campaignBody(overrides));
 }
 
 /** Checks a 400 that lists `path` among its problems with a message matching `message`. */

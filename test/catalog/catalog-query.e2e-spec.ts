@@ -1,4 +1,3 @@
-import request from 'supertest';
 import { CatalogQueryService, CatalogService, emptyRecentEventCounts, evaluateEligibilityRule, type ActiveCampaign } from '#wayline/catalog';
 import { NotFoundError, ValidationError } from '#wayline/common';
 import { createTestApp, type TestApp } from '../support/test-app.ts';
@@ -15,27 +14,26 @@ describe('CatalogQueryService', () => {
   beforeAll(async () => {
     testApp = await createTestApp(catalogTestAppOptions);
     catalogQuery = testApp.app.get(CatalogQueryService);
-    const url = testApp.url;
-    const api = () => request(url);
+    const api = () => testApp.api();
 
-    await createChannel(url, { name: 'email', webhookUrl: 'http://127.0.0.1:9/email' });
-    await createChannel(url, { name: 'push', webhookUrl: 'http://127.0.0.1:9/push' });
-    await createChannel(url, { name: 'fax', webhookUrl: 'http://127.0.0.1:9/fax' });
-    await createOffer(url, { name: 'email-a', channel: 'email', content: { subject: 'A' }, value: 4 });
-    await createOffer(url, { name: 'email-b', channel: 'email', content: { subject: 'B' }, value: 0 });
-    await createOffer(url, { name: 'push-a', channel: 'push', content: { title: 'Push' }, value: 1.5 });
-    await createOffer(url, { name: 'fax-offer', channel: 'fax' });
-    await createOffer(url, { name: 'retired', channel: 'email' });
+    await createChannel(testApp, { name: 'email', webhookUrl: 'http://127.0.0.1:9/email' });
+    await createChannel(testApp, { name: 'push', webhookUrl: 'http://127.0.0.1:9/push' });
+    await createChannel(testApp, { name: 'fax', webhookUrl: 'http://127.0.0.1:9/fax' });
+    await createOffer(testApp, { name: 'email-a', channel: 'email', content: { subject: 'A' }, value: 4 });
+    await createOffer(testApp, { name: 'email-b', channel: 'email', content: { subject: 'B' }, value: 0 });
+    await createOffer(testApp, { name: 'push-a', channel: 'push', content: { title: 'Push' }, value: 1.5 });
+    await createOffer(testApp, { name: 'fax-offer', channel: 'fax' });
+    await createOffer(testApp, { name: 'retired', channel: 'email' });
 
-    await createCampaign(url, { key: 'always', offers: ['email-a'] });
-    await createCampaign(url, { key: 'future', offers: ['email-a'], startsAt: '2025-07-01T00:00:00Z' });
-    await createCampaign(url, { key: 'ended', offers: ['email-a'], endsAt: '2025-06-01T00:00:00Z' });
-    await createCampaign(url, { key: 'ends-now', offers: ['email-a'], endsAt: NOW.toISOString() });
-    await createCampaign(url, { key: 'starts-now', offers: ['email-a'], startsAt: NOW.toISOString(), endsAt: '2025-07-01T00:00:00Z' });
-    await createCampaign(url, { key: 'switched-off', offers: ['email-a'] });
-    await createCampaign(url, { key: 'offer-retired', offers: ['retired'] });
-    await createCampaign(url, { key: 'channel-off', offers: ['fax-offer'] });
-    await createCampaign(url, {
+    await createCampaign(testApp, { key: 'always', offers: ['email-a'] });
+    await createCampaign(testApp, { key: 'future', offers: ['email-a'], startsAt: '2025-07-01T00:00:00Z' });
+    await createCampaign(testApp, { key: 'ended', offers: ['email-a'], endsAt: '2025-06-01T00:00:00Z' });
+    await createCampaign(testApp, { key: 'ends-now', offers: ['email-a'], endsAt: NOW.toISOString() });
+    await createCampaign(testApp, { key: 'starts-now', offers: ['email-a'], startsAt: NOW.toISOString(), endsAt: '2025-07-01T00:00:00Z' });
+    await createCampaign(testApp, { key: 'switched-off', offers: ['email-a'] });
+    await createCampaign(testApp, { key: 'offer-retired', offers: ['retired'] });
+    await createCampaign(testApp, { key: 'channel-off', offers: ['fax-offer'] });
+    await createCampaign(testApp, {
       key: 'mixed',
       offers: ['push-a', 'fax-offer', 'email-b'],
       priority: 10,
@@ -43,11 +41,11 @@ describe('CatalogQueryService', () => {
       holdoutGroup: 'shared',
       rule: { '>=': [{ var: 'customer.engagement' }, 50] },
     });
-    await createCampaign(url, { key: 'b-key', offers: ['email-b'], priority: 5, holdoutGroup: 'shared' });
-    await createCampaign(url, { key: 'a-key', offers: ['email-b'], priority: 5 });
-    await createCampaign(url, { key: 'ab', offers: ['email-a'], priority: 1 });
-    await createCampaign(url, { key: 'a_b', offers: ['email-a'], priority: 1 });
-    await createCampaign(url, { key: 'a-b', offers: ['email-a'], priority: 1 });
+    await createCampaign(testApp, { key: 'b-key', offers: ['email-b'], priority: 5, holdoutGroup: 'shared' });
+    await createCampaign(testApp, { key: 'a-key', offers: ['email-b'], priority: 5 });
+    await createCampaign(testApp, { key: 'ab', offers: ['email-a'], priority: 1 });
+    await createCampaign(testApp, { key: 'a_b', offers: ['email-a'], priority: 1 });
+    await createCampaign(testApp, { key: 'a-b', offers: ['email-a'], priority: 1 });
 
     expect((await api().delete('/v1/admin/campaigns/switched-off')).status).toBe(200);
     expect((await api().delete('/v1/admin/campaigns/b-key')).status).toBe(200);

@@ -41,8 +41,8 @@ describe('admin channels API', () => {
   });
 
   it('lists channels by name', async () => {
-    await createChannel(testApp.url, { name: 'push', webhookUrl: 'https://127.0.0.1:9/push' });
-    await createChannel(testApp.url, { name: 'app-inbox' });
+    await createChannel(testApp, { name: 'push', webhookUrl: 'https://127.0.0.1:9/push' });
+    await createChannel(testApp, { name: 'app-inbox' });
 
     const names = await channelNames();
 

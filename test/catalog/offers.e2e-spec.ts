@@ -9,9 +9,9 @@ describe('admin offers API', () => {
   beforeAll(async () => {
     testApp = await createTestApp(catalogTestAppOptions);
     api = () => testApp.api();
-    await createChannel(testApp.url, { name: 'email' });
-    await createChannel(testApp.url, { name: 'push' });
-    await createChannel(testApp.url, { name: 'fax' });
+    await createChannel(testApp, { name: 'email' });
+    await createChannel(testApp, { name: 'push' });
+    await createChannel(testApp, { name: 'fax' });
     expect((await api().delete('/v1/admin/channels/fax')).status).toBe(200);
   });
 
@@ -68,7 +68,7 @@ describe('admin offers API', () => {
   });
 
   it('lists offers, filtered by channel', async () => {
-    await createOffer(testApp.url, { name: 'a_second-email' });
+    await createOffer(testApp, { name: 'a_second-email' });
 
     expect(await offerNames()).toEqual(['a_second-email', 'push-nudge', 'welcome-email']);
     expect(await offerNames('?channel=email')).toEqual(['a_second-email', 'welcome-email']);
@@ -125,8 +125,8 @@ describe('admin offers API', () => {
   });
 
   it('rejects activation on an inactive channel', async () => {
-    await createChannel(testApp.url, { name: 'pager' });
-    await createOffer(testApp.url, { name: 'pager-offer', channel: 'pager' });
+    await createChannel(testApp, { name: 'pager' });
+    await createOffer(testApp, { name: 'pager-offer', channel: 'pager' });
     await api().delete('/v1/admin/offers/pager-offer');
     await api().delete('/v1/admin/channels/pager');
 
@@ -196,6 +196,15 @@ describe('admin offers API', () => {
 
   it('rejects content nested thousands deep without crashing', async () => {
     const text = `{"name":"new-offer","channel":"email","content":{"a":${'['.repeat(5000)}${']'.repeat(5000)}}}`;
+
+    const response = await api().post('/v1/admin/offers').set('content-type', 'application/json').send(text);
+
+    // The HTTP layer refuses any body deeper than 64 levels before the offer schema sees it.
+    expectProblem(response, 'body', /deeper than 64 levels/);
+  });
+
+  it('rejects content nested deeper than 32 levels', async () => {
+    const text = `{"name":"new-offer","channel":"email","content":{"a":${'['.repeat(40)}${']'.repeat(40)}}}`;
 
     const response = await api().post('/v1/admin/offers').set('content-type', 'application/json').send(text);
 

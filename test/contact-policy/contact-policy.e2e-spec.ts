@@ -1,4 +1,3 @@
-import request from 'supertest';
 import { createTestApp, waitFor, type TestApp } from '../support/test-app.ts';
 import { WebhookReceiver } from '../support/webhook-receiver.ts';
 
@@ -276,7 +275,7 @@ describe('contact policies', () => {
       try {
         const responses = await Promise.all(
           Array.from({ length: 200 }, (_, index) =>
-            request(index % 2 === 0 ? testApp.url : replica.url).get('/v1/customers/c-replicas/next-best-offer').query({ channel: 'email' }),
+            (index % 2 === 0 ? testApp : replica).api().get('/v1/customers/c-replicas/next-best-offer').query({ channel: 'email' }),
           ),
         );
         expect(responses.map((response) => response.status).filter((status) => status !== 200)).toEqual([]);

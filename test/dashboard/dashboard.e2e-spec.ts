@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import request from 'supertest';
 import { createJourney, eventBody, stageBody } from '../journeys/journey-fixtures.ts';
 import { createTestApp, waitFor, type TestApp } from '../support/test-app.ts';
 import { WebhookReceiver } from '../support/webhook-receiver.ts';
@@ -63,6 +62,7 @@ describe('analyst dashboard in Chromium', () => {
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
+  let analystKey: string;
   const blockedRequests: string[] = [];
   const consoleErrors: string[] = [];
   const api = () => testApp.api();
@@ -77,6 +77,7 @@ describe('analyst dashboard in Chromium', () => {
     receiver = await new WebhookReceiver().start();
     testApp = await createTestApp();
     await seed();
+    analystKey = (await api().post('/v1/admin/api-keys').send({ name: 'dashboard-analyst', role: 'analyst' }).expect(201)).body.key;
 
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -100,6 +101,10 @@ describe('analyst dashboard in Chromium', () => {
     page.on('pageerror', (error) => consoleErrors.push(error.message));
 
     await page.goto(`${testApp.url}/dashboard`);
+    // The page requests a key before it calls the API; an analyst's key reads every panel.
+    await page.waitForSelector('body[data-state="needs-key"]');
+    await page.fill('#api-key-input', analystKey);
+    await page.click('#api-key-form button[type="submit"]');
     await page.waitForSelector('body[data-state="ready"]', { timeout: 30_000 });
     // The migrations add example journeys, so the selector starts on another one.
     await page.selectOption('#journey-select', JOURNEY);
@@ -119,7 +124,7 @@ describe('analyst dashboard in Chromium', () => {
    * per shopper and campaign, and conversions for some of them.
    */
   async function seed(): Promise<void> {
-    await createJourney(testApp.url, {
+    await createJourney(testApp, {
       key: JOURNEY,
       name: 'Shop',
       priority: 100,
@@ -390,6 +395,29 @@ describe('analyst dashboard in Chromium', () => {
     expect(await entry.locator('.feed-detail').textContent()).toContain(`${JOURNEY} / support: angry`);
     expect(await page.locator('#feed-list img').count()).toBe(0);
     expect(await page.evaluate(() => (globalThis as { injected?: number }).injected)).toBeUndefined();
+  });
+
+  it('asks again for a rejected key and forgets a key on request', async () => {
+    // A page of its own, because the browser logs each 401 response as a console error.
+    const other = await context.newPage();
+    try {
+      await other.goto(`${testApp.url}/dashboard`);
+      await other.waitForSelector('body[data-state="needs-key"]');
+      await other.fill('#api-key-input', `wl_${'A'.repeat(43)}`);
+      await other.click('#api-key-form button[type="submit"]');
+
+      await other.waitForSelector('#api-key-form:not([hidden])');
+      expect(await other.textContent('#page-status')).toContain('rejected the key');
+      expect(await other.evaluate(() => (globalThis as unknown as { sessionStorage: { length: number } }).sessionStorage.length)).toBe(0);
+
+      await other.fill('#api-key-input', analystKey);
+      await other.click('#api-key-form button[type="submit"]');
+      await other.waitForSelector('body[data-state="ready"]', { timeout: 30_000 });
+      await other.click('#api-key-forget');
+      await other.waitForSelector('body[data-state="needs-key"]');
+    } finally {
+      await other.close();
+    }
   });
 
   it('saves a screenshot without errors', async () => {

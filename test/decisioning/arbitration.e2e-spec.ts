@@ -26,9 +26,9 @@ describe('arbitration', () => {
 
   /** Creates a channel of its own for each test, so campaigns of other tests never compete. */
   async function setUpChannel(channel: string, offers: Array<[string, number]>): Promise<void> {
-    await createChannel(testApp.url, channel);
+    await createChannel(testApp, channel);
     for (const [name, value] of offers) {
-      await createOffer(testApp.url, name, value, channel);
+      await createOffer(testApp, name, value, channel);
       await seedOfferEvidence(testApp.stores.database.prisma, name);
     }
   }
@@ -42,13 +42,13 @@ describe('arbitration', () => {
   }
 
   async function decide(channel: string, extra = ''): Promise<request.Response> {
-    return nextBestOffer(testApp.url, await newCustomer(), extra, channel);
+    return nextBestOffer(testApp, await newCustomer(), extra, channel);
   }
 
   it('lets the business lever reorder campaigns', async () => {
     await setUpChannel('lever', [['lever-a', 10], ['lever-b', 10]]);
-    await createCampaign(testApp.url, { key: 'lever-a', offers: ['lever-a'] });
-    await createCampaign(testApp.url, { key: 'lever-b', offers: ['lever-b'], businessLever: 3 });
+    await createCampaign(testApp, { key: 'lever-a', offers: ['lever-a'] });
+    await createCampaign(testApp, { key: 'lever-b', offers: ['lever-b'], businessLever: 3 });
 
     const before = await decide('lever');
     await api().patch('/v1/admin/campaigns/lever-a').send({ businessLever: 10 }).expect(200);
@@ -66,8 +66,8 @@ describe('arbitration', () => {
 
   it('multiplies the offer value into the priority', async () => {
     await setUpChannel('value', [['value-low', 5], ['value-high', 40]]);
-    await createCampaign(testApp.url, { key: 'value-low', offers: ['value-low'], businessLever: 4 });
-    await createCampaign(testApp.url, { key: 'value-high', offers: ['value-high'] });
+    await createCampaign(testApp, { key: 'value-low', offers: ['value-low'], businessLever: 4 });
+    await createCampaign(testApp, { key: 'value-high', offers: ['value-high'] });
 
     const response = await decide('value', '&limit=2');
 
@@ -79,8 +79,8 @@ describe('arbitration', () => {
 
   it('keeps the campaign priority as a strict tier', async () => {
     await setUpChannel('tier', [['tier-low', 1], ['tier-high', 1000]]);
-    await createCampaign(testApp.url, { key: 'tier-low', offers: ['tier-low'], priority: 1 });
-    await createCampaign(testApp.url, { key: 'tier-high', offers: ['tier-high'], businessLever: 1000 });
+    await createCampaign(testApp, { key: 'tier-low', offers: ['tier-low'], priority: 1 });
+    await createCampaign(testApp, { key: 'tier-high', offers: ['tier-high'], businessLever: 1000 });
 
     const response = await decide('tier');
 
@@ -89,11 +89,11 @@ describe('arbitration', () => {
 
   it('returns the top k and records one decision', async () => {
     await setUpChannel('topk', [['topk-1', 30], ['topk-2', 20], ['topk-3', 10], ['topk-4', 5]]);
-    await createCampaign(testApp.url, { key: 'topk-main', offers: ['topk-1', 'topk-2', 'topk-3'] });
-    await createCampaign(testApp.url, { key: 'topk-other', offers: ['topk-4'] });
+    await createCampaign(testApp, { key: 'topk-main', offers: ['topk-1', 'topk-2', 'topk-3'] });
+    await createCampaign(testApp, { key: 'topk-other', offers: ['topk-4'] });
     const customerId = await newCustomer();
 
-    const response = await nextBestOffer(testApp.url, customerId, '&limit=3', 'topk');
+    const response = await nextBestOffer(testApp, customerId, '&limit=3', 'topk');
     const candidates = response.body.candidates as RankedCandidate[];
 
     expect(candidates.map((candidate) => [candidate.rank, candidate.offer, candidate.recorded])).toEqual([
@@ -113,8 +113,8 @@ describe('arbitration', () => {
 
   it('breaks ties by campaign key, then offer name', async () => {
     await setUpChannel('tie', [['tie-y', 10], ['tie-x', 10], ['tie-z', 10]]);
-    await createCampaign(testApp.url, { key: 'tie-b', offers: ['tie-z'] });
-    await createCampaign(testApp.url, { key: 'tie-a', offers: ['tie-y', 'tie-x'] });
+    await createCampaign(testApp, { key: 'tie-b', offers: ['tie-z'] });
+    await createCampaign(testApp, { key: 'tie-a', offers: ['tie-y', 'tie-x'] });
 
     const response = await decide('tie', '&limit=3');
 
@@ -139,8 +139,8 @@ describe('arbitration', () => {
   describe('offer budgets', () => {
     it('stops an offer after its maximum decisions', async () => {
       await setUpChannel('budget', [['budget-offer', 10], ['budget-fallback', 1]]);
-      await createCampaign(testApp.url, { key: 'budgeted', offers: ['budget-offer'], priority: 1, offerBudget: { period: 'total', maxDecisions: 2 } });
-      await createCampaign(testApp.url, { key: 'budget-fallback', offers: ['budget-fallback'] });
+      await createCampaign(testApp, { key: 'budgeted', offers: ['budget-offer'], priority: 1, offerBudget: { period: 'total', maxDecisions: 2 } });
+      await createCampaign(testApp, { key: 'budget-fallback', offers: ['budget-fallback'] });
 
       const chosen = [];
       for (let index = 0; index < 3; index++) {
@@ -154,7 +154,7 @@ describe('arbitration', () => {
 
     it('stops an offer before its value passes the daily maximum', async () => {
       await setUpChannel('daily', [['daily-offer', 10]]);
-      await createCampaign(testApp.url, { key: 'daily', offers: ['daily-offer'], offerBudget: { period: 'day', maxValue: 25 } });
+      await createCampaign(testApp, { key: 'daily', offers: ['daily-offer'], offerBudget: { period: 'day', maxValue: 25 } });
 
       const offers = [];
       for (let index = 0; index < 3; index++) {
@@ -171,7 +171,7 @@ describe('arbitration', () => {
 
     it('spends nothing on control decisions', async () => {
       await setUpChannel('control', [['control-offer', 10]]);
-      await createCampaign(testApp.url, { key: 'all-control', offers: ['control-offer'], holdoutShare: 1, offerBudget: { period: 'total', maxDecisions: 1 } });
+      await createCampaign(testApp, { key: 'all-control', offers: ['control-offer'], holdoutShare: 1, offerBudget: { period: 'total', maxDecisions: 1 } });
 
       const arms = [];
       for (let index = 0; index < 3; index++) {
@@ -184,14 +184,14 @@ describe('arbitration', () => {
 
     it('never overspends under concurrent decisions', async () => {
       await setUpChannel('race', [['race-offer', 10], ['race-fallback', 1]]);
-      await createCampaign(testApp.url, { key: 'race', offers: ['race-offer'], priority: 1, offerBudget: { period: 'total', maxDecisions: 5 } });
-      await createCampaign(testApp.url, { key: 'race-fallback', offers: ['race-fallback'] });
+      await createCampaign(testApp, { key: 'race', offers: ['race-offer'], priority: 1, offerBudget: { period: 'total', maxDecisions: 5 } });
+      await createCampaign(testApp, { key: 'race-fallback', offers: ['race-fallback'] });
       const customers = [];
       for (let index = 0; index < 20; index++) {
         customers.push(await newCustomer());
       }
 
-      const responses = await Promise.all(customers.map((customerId) => nextBestOffer(testApp.url, customerId, '', 'race')));
+      const responses = await Promise.all(customers.map((customerId) => nextBestOffer(testApp, customerId, '', 'race')));
       const offers = responses.map((response) => response.body.offer.name as string);
       const spend = await testApp.stores.database.prisma.offerBudgetSpend.findMany({ where: { campaign: { key: 'race' } } });
       const recorded = await testApp.stores.database.prisma.decision.count({ where: { offer: { name: 'race-offer' }, customerId: { in: customers } } });

@@ -1,20 +1,24 @@
 import request from 'supertest';
+import type { TestApp } from '../support/test-app.ts';
+
+/** What the fixtures need of a test app: its agent with the admin key. */
+type ApiClient = Pick<TestApp, 'api'>;
 import type { PrismaClient } from '#wayline/database';
 
 type Body = Record<string, unknown>;
 
 /** Channel webhooks point at a closed port on 127.0.0.1; these suites run without the worker, so nothing is sent. */
-export async function createChannel(url: string, name = 'email'): Promise<void> {
-  await request(url).post('/v1/admin/channels').send({ name, webhookUrl: `http://127.0.0.1:9/hooks/${name}` }).expect(201);
+export async function createChannel(testApp: ApiClient, name = 'email'): Promise<void> {
+  await testApp.api().post('/v1/admin/channels').send({ name, webhookUrl: `http://127.0.0.1:9/hooks/${name}` }).expect(201);
 }
 
-export async function createOffer(url: string, name: string, value: number, channel = 'email'): Promise<void> {
-  await request(url).post('/v1/admin/offers').send({ name, channel, content: { subject: name }, value }).expect(201);
+export async function createOffer(testApp: ApiClient, name: string, value: number, channel = 'email'): Promise<void> {
+  await testApp.api().post('/v1/admin/offers').send({ name, channel, content: { subject: name }, value }).expect(201);
 }
 
 /** Creates a campaign that treats everyone (no holdout) unless `body` sets `holdoutShare`. */
-export async function createCampaign(url: string, body: Body): Promise<Body> {
-  const response = await request(url)
+export async function createCampaign(testApp: ApiClient, body: Body): Promise<Body> {
+  const response = await testApp.api()
     .post('/v1/admin/campaigns')
     .send({ name: String(body['key']), holdoutShare: 0, ...body });
   if (response.status !== 201) {
@@ -92,8 +96,8 @@ export async function seedOfferEvidence(prisma: PrismaClient, offerName: string)
 }
 
 /** Reads the next best offer for a customer; `extra` adds query parameters. */
-export async function nextBestOffer(url: string, customerId: string, extra = '', channel = 'email'): Promise<request.Response> {
-  const response = await request(url).get(`/v1/customers/${customerId}/next-best-offer?channel=${channel}${extra}`);
+export async function nextBestOffer(testApp: ApiClient, customerId: string, extra = '', channel = 'email'): Promise<request.Response> {
+  const response = await testApp.api().get(`/v1/customers/${customerId}/next-best-offer?channel=${channel}${extra}`);
   if (response.status !== 200) {
     throw new Error(`next-best-offer returned ${response.status}: ${JSON.stringify(response.body)}`);
   }

@@ -31,23 +31,23 @@ describe('engagement policy steps', () => {
     testApp = await createTestApp({ withWorker: false });
     api = () => testApp.api();
     const prisma = testApp.stores.database.prisma;
-    await createChannel(testApp.url);
-    await createOffer(testApp.url, 'premium-upgrade', 50);
-    await createOffer(testApp.url, 'service-apology', 5);
-    await createOffer(testApp.url, 'callback-offer', 10);
-    await createOffer(testApp.url, 'email-digest', 1);
+    await createChannel(testApp);
+    await createOffer(testApp, 'premium-upgrade', 50);
+    await createOffer(testApp, 'service-apology', 5);
+    await createOffer(testApp, 'callback-offer', 10);
+    await createOffer(testApp, 'email-digest', 1);
     for (const offer of ['premium-upgrade', 'service-apology', 'callback-offer', 'email-digest']) {
       await seedOfferEvidence(prisma, offer);
     }
 
     // The documented example: no up-sell to an unhappy customer in support, service recovery instead.
-    await createCampaign(testApp.url, {
+    await createCampaign(testApp, {
       key: 'premium-upsell',
       rule: { '==': [{ var: 'customer.attributes.plan' }, 'basic'] },
       suitabilityRule: { '!': UNHAPPY_IN_SUPPORT },
       offers: ['premium-upgrade'],
     });
-    await createCampaign(testApp.url, {
+    await createCampaign(testApp, {
       key: 'service-recovery',
       rule: true,
       applicabilityRule: { '==': [{ var: 'customer.stage' }, 'support'] },
@@ -81,14 +81,14 @@ describe('engagement policy steps', () => {
     ['happy-in-support', 'premium-upsell', 'premium-upgrade'],
     ['angry-buyer', 'premium-upsell', 'premium-upgrade'],
   ])('chooses for %s', async (customerId, campaign, offer) => {
-    const response = await nextBestOffer(testApp.url, customerId);
+    const response = await nextBestOffer(testApp, customerId);
 
     expect(response.body.campaign.key).toBe(campaign);
     expect(response.body.offer.name).toBe(offer);
   });
 
   it('records each step of an angry customer in support', async () => {
-    const response = await nextBestOffer(testApp.url, 'angry-in-support');
+    const response = await nextBestOffer(testApp, 'angry-in-support');
     const reasons = response.body.reasons as Reason[];
 
     expect(stepsOf(reasons, 'premium-upsell')).toEqual([
@@ -103,7 +103,7 @@ describe('engagement policy steps', () => {
   });
 
   it('traces the failed suitability rule', async () => {
-    const response = await nextBestOffer(testApp.url, 'angry-in-support');
+    const response = await nextBestOffer(testApp, 'angry-in-support');
     const failed = (response.body.reasons as Reason[]).find((reason) => reason.campaign === 'premium-upsell' && reason.step === 'suitability')!;
     const nodes = failed.trace!.nodes;
 
@@ -121,7 +121,7 @@ describe('engagement policy steps', () => {
   });
 
   it('leaves out passing steps without a trace', async () => {
-    const response = await nextBestOffer(testApp.url, 'happy-in-support');
+    const response = await nextBestOffer(testApp, 'happy-in-support');
     const reasons = response.body.reasons as Reason[];
     const recovery = reasons.filter((reason) => reason.campaign === 'service-recovery' && reason.step !== 'ranking');
 
@@ -133,7 +133,7 @@ describe('engagement policy steps', () => {
   });
 
   it('stops at a failed eligibility rule', async () => {
-    const response = await nextBestOffer(testApp.url, 'gold-in-support');
+    const response = await nextBestOffer(testApp, 'gold-in-support');
     const upsell = (response.body.reasons as Reason[]).filter((reason) => reason.campaign === 'premium-upsell');
 
     expect(upsell.map((reason) => [reason.step, reason.passed])).toEqual([['eligibility', false]]);
@@ -155,7 +155,7 @@ describe('engagement policy steps', () => {
     ]);
     const email = await prisma.channel.findUniqueOrThrow({ where: { name: 'email' } });
     await prisma.customerConsent.create({ data: { customerId: 'caller', channelId: email.id, status: 'granted' } });
-    await createCampaign(testApp.url, {
+    await createCampaign(testApp, {
       key: 'callback',
       rule: {
         and: [
@@ -170,8 +170,8 @@ describe('engagement policy steps', () => {
     });
 
     try {
-      const caller = await nextBestOffer(testApp.url, 'caller');
-      const oldCaller = await nextBestOffer(testApp.url, 'old-caller');
+      const caller = await nextBestOffer(testApp, 'caller');
+      const oldCaller = await nextBestOffer(testApp, 'old-caller');
 
       expect(caller.body.campaign.key).toBe('callback');
       const failed = (oldCaller.body.reasons as Reason[]).find((reason) => reason.campaign === 'callback')!;
@@ -183,7 +183,7 @@ describe('engagement policy steps', () => {
   });
 
   it('weights a campaign by context', async () => {
-    await createCampaign(testApp.url, {
+    await createCampaign(testApp, {
       key: 'digest',
       rule: true,
       offers: ['email-digest'],
@@ -196,7 +196,7 @@ describe('engagement policy steps', () => {
     });
 
     try {
-      const response = await nextBestOffer(testApp.url, 'happy-in-support');
+      const response = await nextBestOffer(testApp, 'happy-in-support');
       const ranking = (response.body.reasons as Array<Reason & { arbitration: { contextWeight: number; contextWeightsMatched: number[] } }>).find(
         (reason) => reason.step === 'ranking' && reason.campaign === 'digest',
       )!;
@@ -239,7 +239,7 @@ describe('engagement policy steps', () => {
   });
 
   it('clears an optional rule with null', async () => {
-    await createCampaign(testApp.url, { key: 'clearable', rule: true, suitabilityRule: false, offers: ['email-digest'] });
+    await createCampaign(testApp, { key: 'clearable', rule: true, suitabilityRule: false, offers: ['email-digest'] });
 
     const response = await api().patch('/v1/admin/campaigns/clearable').send({ suitabilityRule: null, businessLever: 2.5 });
     await api().delete('/v1/admin/campaigns/clearable').expect(200);

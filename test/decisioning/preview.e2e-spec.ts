@@ -16,8 +16,8 @@ describe('campaign preview', () => {
   beforeAll(async () => {
     testApp = await createTestApp({ withWorker: false });
     api = () => testApp.api();
-    await createChannel(testApp.url);
-    await createOffer(testApp.url, 'apology', 5);
+    await createChannel(testApp);
+    await createOffer(testApp, 'apology', 5);
 
     // Every tenth customer is angry in support, every fifth of the others frustrated in onboarding.
     const customers: CustomerSeed[] = [];
@@ -37,14 +37,14 @@ describe('campaign preview', () => {
       [5, 1500, 2499].map((index) => ({ customerId: customerId(index), touchpoint: 'call', type: 'complaint', occurredAt: recently })),
     );
 
-    await createCampaign(testApp.url, {
+    await createCampaign(testApp, {
       key: 'recovery',
       rule: true,
       applicabilityRule: { '==': [{ var: 'customer.stage' }, 'support'] },
       suitabilityRule: { in: [{ var: 'customer.emotion' }, ['angry', 'frustrated']] },
       offers: ['apology'],
     });
-    await createCampaign(testApp.url, {
+    await createCampaign(testApp, {
       key: 'recent-callers',
       rule: { '>=': [{ var: 'customer.events.last7d.touchpoint.call' }, 1] },
       offers: ['apology'],
@@ -117,7 +117,7 @@ describe('campaign preview', () => {
   });
 
   it('previews an inactive campaign', async () => {
-    await createCampaign(testApp.url, { key: 'paused', rule: true, offers: ['apology'] });
+    await createCampaign(testApp, { key: 'paused', rule: true, offers: ['apology'] });
     await api().delete('/v1/admin/campaigns/paused').expect(200);
 
     const response = await api().post('/v1/campaigns/paused/preview').send({ sampleSize: 1 });

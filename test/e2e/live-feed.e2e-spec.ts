@@ -1,4 +1,3 @@
-import request from 'supertest';
 import { usesServers } from '../support/test-stores.ts';
 import { createTestApp, waitFor, type TestApp } from '../support/test-app.ts';
 import { SseClient } from '../support/sse-client.ts';
@@ -27,7 +26,7 @@ describe('GET /v1/feed', () => {
   });
 
   async function openFeed(app: TestApp, query: string): Promise<SseClient> {
-    const { client, status } = await SseClient.open(`${app.url}/v1/feed${query}`);
+    const { client, status } = await SseClient.open(`${app.url}/v1/feed${query}`, app.adminKey);
     expect(status).toBe(200);
     clients.push(client);
     return client;
@@ -66,10 +65,17 @@ describe('GET /v1/feed', () => {
   });
 
   it('rejects an unknown emotion filter with 400', async () => {
-    const { status, body } = await SseClient.open(`${testApp.url}/v1/feed?emotion=grumpy`);
+    const { status, body } = await SseClient.open(`${testApp.url}/v1/feed?emotion=grumpy`, testApp.adminKey);
 
     expect(status).toBe(400);
     expect((body as { problems: Array<{ path: string }> }).problems[0]!.path).toBe('query.emotion');
+  });
+
+  it('rejects a request without a key with 401', async () => {
+    const { status, body } = await SseClient.open(`${testApp.url}/v1/feed`, undefined);
+
+    expect(status).toBe(401);
+    expect((body as { error: string }).error).toBe('unauthorized');
   });
 
   it('fans out across replicas through Redis', async () => {
@@ -82,7 +88,7 @@ describe('GET /v1/feed', () => {
       const feed = await openFeed(apiOnly, '?customer=feed-replica');
 
       // The event goes in through the API-only replica; the first app's worker scores it.
-      await request(apiOnly.url).post('/v1/events').send(event('feed-replica')).expect(202);
+      await apiOnly.api().post('/v1/events').send(event('feed-replica')).expect(202);
 
       const scored = await waitFor(async () => feed.events.find((received) => received.type === 'event.scored'), 10_000, 'a scored event from the other replica');
       expect(scored.data).toMatchObject({ customerId: 'feed-replica' });

@@ -20,10 +20,10 @@ describe('holdout assignment', () => {
 
   beforeAll(async () => {
     testApp = await createTestApp({ withWorker: false });
-    await createChannel(testApp.url);
-    await createOffer(testApp.url, 'voucher', 10);
+    await createChannel(testApp);
+    await createOffer(testApp, 'voucher', 10);
     await seedCustomers(testApp.stores.database.prisma, customers.map((id) => ({ id })));
-    await createCampaign(testApp.url, { key: 'sticky', offers: ['voucher'], holdoutShare: 0.5 });
+    await createCampaign(testApp, { key: 'sticky', offers: ['voucher'], holdoutShare: 0.5 });
   });
 
   afterAll(async () => {
@@ -33,7 +33,7 @@ describe('holdout assignment', () => {
   it('keeps every customer in their arm when the share is edited', async () => {
     const first = new Map<string, string>();
     for (const customer of customers) {
-      const response = await nextBestOffer(testApp.url, customer);
+      const response = await nextBestOffer(testApp, customer);
       first.set(customer, response.body.arm);
       expect(assignmentReason(response.body)).toMatchObject({ origin: 'drawn', holdoutShare: 0.5, globalControl: false });
       expect(response.body.arm).toBe(assignArm('sticky', customer, 0.5));
@@ -44,7 +44,7 @@ describe('holdout assignment', () => {
     for (const share of [0, 1]) {
       await testApp.api().patch('/v1/admin/campaigns/sticky').send({ holdoutShare: share }).expect(200);
       for (const customer of customers) {
-        const response = await nextBestOffer(testApp.url, customer);
+        const response = await nextBestOffer(testApp, customer);
 
         expect(response.body.arm).toBe(first.get(customer));
         expect(assignmentReason(response.body)).toMatchObject({ origin: 'stored', holdoutShare: 0.5 });
@@ -63,7 +63,7 @@ describe('holdout assignment', () => {
     await testApp.api().patch('/v1/admin/campaigns/sticky').send({ holdoutShare: 1 }).expect(200);
     await seedCustomers(testApp.stores.database.prisma, [{ id: 'newcomer' }]);
 
-    const response = await nextBestOffer(testApp.url, 'newcomer');
+    const response = await nextBestOffer(testApp, 'newcomer');
 
     expect(response.body.arm).toBe('control');
     expect(assignmentReason(response.body)).toMatchObject({ origin: 'drawn', holdoutShare: 1 });
@@ -83,10 +83,10 @@ describe('global control group', () => {
 
   beforeAll(async () => {
     testApp = await createTestApp({ withWorker: false, env: { WAYLINE_GLOBAL_CONTROL_SHARE: '1', WAYLINE_GLOBAL_CONTROL_SALT: 'house' } });
-    await createChannel(testApp.url);
-    await createOffer(testApp.url, 'voucher', 10);
+    await createChannel(testApp);
+    await createOffer(testApp, 'voucher', 10);
     await seedCustomers(testApp.stores.database.prisma, [{ id: 'held-1' }, { id: 'held-2' }]);
-    await createCampaign(testApp.url, { key: 'everyone', offers: ['voucher'], holdoutShare: 0 });
+    await createCampaign(testApp, { key: 'everyone', offers: ['voucher'], holdoutShare: 0 });
   });
 
   afterAll(async () => {
@@ -95,7 +95,7 @@ describe('global control group', () => {
 
   it('holds its customers out of a campaign that treats everyone', async () => {
     for (const customer of ['held-1', 'held-2']) {
-      const response = await nextBestOffer(testApp.url, customer);
+      const response = await nextBestOffer(testApp, customer);
 
       expect(response.body.arm).toBe('control');
       expect(response.body.offer).toBeNull();

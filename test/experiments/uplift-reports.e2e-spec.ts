@@ -12,11 +12,11 @@ describe('uplift reports', () => {
     testApp = await createTestApp({ withWorker: false });
     api = () => testApp.api();
     const prisma = testApp.stores.database.prisma;
-    await createChannel(testApp.url);
-    await createOffer(testApp.url, 'voucher', 10);
+    await createChannel(testApp);
+    await createOffer(testApp, 'voucher', 10);
 
     // 30/200 against 15/200 over three days, at the configured 50% share.
-    await createCampaign(testApp.url, { key: 'balanced', offers: ['voucher'], holdoutShare: 0.5 });
+    await createCampaign(testApp, { key: 'balanced', offers: ['voucher'], holdoutShare: 0.5 });
     await seedExperiment(prisma, {
       campaignKey: 'balanced',
       treatment: { customers: 200, conversions: 30 },
@@ -28,10 +28,10 @@ describe('uplift reports', () => {
       value: 25,
     });
     // 300 treated against 200 held out, although the share is 50%: a broken split.
-    await createCampaign(testApp.url, { key: 'skewed', offers: ['voucher'], holdoutShare: 0.5 });
+    await createCampaign(testApp, { key: 'skewed', offers: ['voucher'], holdoutShare: 0.5 });
     await seedExperiment(prisma, { campaignKey: 'skewed', treatment: { customers: 300, conversions: 10 }, control: { customers: 200, conversions: 5 } });
     // 100 held out of 1000 at a 10% share: fits, although it is far from 50/50.
-    await createCampaign(testApp.url, { key: 'ten-percent', offers: ['voucher'], holdoutShare: 0.1 });
+    await createCampaign(testApp, { key: 'ten-percent', offers: ['voucher'], holdoutShare: 0.1 });
     await seedExperiment(prisma, { campaignKey: 'ten-percent', treatment: { customers: 900, conversions: 0 }, control: { customers: 100, conversions: 0 } });
   });
 

@@ -104,7 +104,7 @@ describe('admin journeys API', () => {
   });
 
   it('rejects a duplicate key with 409', async () => {
-    await createJourney(testApp.url, { key: 'care-dup' });
+    await createJourney(testApp, { key: 'care-dup' });
 
     const response = await api().post('/v1/admin/journeys').send(journeyBody({ key: 'care-dup', name: 'Other' }));
 
@@ -128,7 +128,7 @@ describe('admin journeys API', () => {
   });
 
   it('updates the name, priority and stages', async () => {
-    await createJourney(testApp.url, { key: 'care-patch' });
+    await createJourney(testApp, { key: 'care-patch' });
 
     const response = await api()
       .patch('/v1/admin/journeys/care-patch')
@@ -140,7 +140,7 @@ describe('admin journeys API', () => {
   });
 
   it('rejects a key change and bad stages on PATCH', async () => {
-    await createJourney(testApp.url, { key: 'care-fixed' });
+    await createJourney(testApp, { key: 'care-fixed' });
 
     expect(firstProblem(await api().patch('/v1/admin/journeys/care-fixed').send({ key: 'care-new' })).path).toBe('body.key');
     const badStages = await api().patch('/v1/admin/journeys/care-fixed').send({ stages: [stageBody('a', ['x', 'x'])] });
@@ -149,7 +149,7 @@ describe('admin journeys API', () => {
   });
 
   it('deactivates on DELETE and reactivates on PATCH', async () => {
-    await createJourney(testApp.url, { key: 'care-off' });
+    await createJourney(testApp, { key: 'care-off' });
 
     const deleted = await api().delete('/v1/admin/journeys/care-off');
     expect(deleted.status).toBe(200);
@@ -196,7 +196,7 @@ describe('admin journeys API', () => {
     });
 
     it('rejects an inactive journey in a batch and stores none of it', async () => {
-      await createJourney(testApp.url, { key: 'care-retired' });
+      await createJourney(testApp, { key: 'care-retired' });
       await api().delete('/v1/admin/journeys/care-retired').expect(200);
 
       const response = await api()

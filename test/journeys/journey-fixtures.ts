@@ -1,4 +1,7 @@
-import request from 'supertest';
+import type { TestApp } from '../support/test-app.ts';
+
+/** What the fixtures need of a test app: its agent with the admin key. */
+type ApiClient = Pick<TestApp, 'api'>;
 
 type Body = Record<string, unknown>;
 
@@ -16,8 +19,8 @@ export function journeyBody(overrides: Body = {}): Body {
   };
 }
 
-export async function createJourney(url: string, overrides: Body = {}): Promise<Body> {
-  const response = await request(url).post('/v1/admin/journeys').send(journeyBody(overrides));
+export async function createJourney(testApp: ApiClient, overrides: Body = {}): Promise<Body> {
+  const response = await testApp.api().post('/v1/admin/journeys').send(journeyBody(overrides));
   if (response.status !== 201) {
     throw new Error(`POST /v1/admin/journeys returned ${response.status}: ${JSON.stringify(response.body)}`);
   }

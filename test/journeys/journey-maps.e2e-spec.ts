@@ -56,7 +56,7 @@ describe('journey maps, pain points and paths', () => {
     testApp = await createTestApp();
     api = () => testApp.api();
 
-    await createJourney(testApp.url, {
+    await createJourney(testApp, {
       key: JOURNEY,
       name: 'Shop test',
       priority: 500,
@@ -69,8 +69,8 @@ describe('journey maps, pain points and paths', () => {
       ],
     });
     // A lower-priority journey that shares `helpdesk`, and one that wins `browse` only when named.
-    await createJourney(testApp.url, { key: 'help-low', priority: 1, stages: [stageBody('ticket', ['helpdesk', 'faq'])] });
-    await createJourney(testApp.url, { key: 'browse-named', priority: 0, stages: [stageBody('look', ['browse'])] });
+    await createJourney(testApp, { key: 'help-low', priority: 1, stages: [stageBody('ticket', ['helpdesk', 'faq'])] });
+    await createJourney(testApp, { key: 'browse-named', priority: 0, stages: [stageBody('look', ['browse'])] });
 
     // c4 converts through a campaign: a control decision (holdout 1) and an outcome now.
     await api().post('/v1/admin/channels').send({ name: 'email', webhookUrl: 'http://127.0.0.1:9/email' }).expect(201);
@@ -80,7 +80,7 @@ describe('journey maps, pain points and paths', () => {
       .send({ key: 'winback', name: 'Winback', offers: ['voucher'], holdoutShare: 1 })
       .expect(201);
 
-    const opened = await SseClient.open(`${testApp.url}/v1/feed?journey=${JOURNEY}`);
+    const opened = await SseClient.open(`${testApp.url}/v1/feed?journey=${JOURNEY}`, testApp.adminKey);
     expect(opened.status).toBe(200);
     feed = opened.client;
 

@@ -1,4 +1,3 @@
-import request from 'supertest';
 import { JourneyScoringService } from '#wayline/journeys';
 import { createTestApp, type TestApp } from '../support/test-app.ts';
 import { usesServers } from '../support/test-stores.ts';
@@ -13,7 +12,7 @@ const event = (customerId: string, minute: number, extra: Record<string, unknown
 });
 
 async function scoringStatus(app: TestApp) {
-  const response = await request(app.url).get('/v1/scoring/status').expect(200);
+  const response = await app.api().get('/v1/scoring/status').expect(200);
   return response.body as { unscoredEvents: number; oldestUnscoredReceivedAt: string | null; lagSeconds: number | null };
 }
 
@@ -56,6 +55,19 @@ describe('scoring passes', () => {
 
     expect(response.status).toBe(400);
     expect(response.body.problems[0].path).toBe('query');
+  });
+
+  it('starts no new transaction once it is told to stop', async () => {
+    const customers = Array.from({ length: 25 }, (_, index) => event(`stop-${index}`, 1));
+    await testApp.api().post('/v1/events').send({ events: customers }).expect(202);
+
+    // Passes of 10 customers, one at a time; the stop signal turns true after the first.
+    let transactions = 0;
+    const result = await scoring.scorePending(10_000, 1, () => transactions++ >= 1);
+
+    expect(result).toMatchObject({ customers: 10, events: 10, passes: 1 });
+    expect((await scoringStatus(testApp)).unscoredEvents).toBe(15);
+    expect(await scoring.scorePending(10_000, 1)).toMatchObject({ customers: 15, events: 15 });
   });
 
   it('scores each event exactly once when several replicas race', async () => {

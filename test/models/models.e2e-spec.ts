@@ -179,4 +179,22 @@ describe('propensity and uplift models', () => {
     expect(a[0]!.source).toBe('exploration');
     expect(a).toEqual(b);
   });
+
+  it('shares exploration probabilities between customers', async () => {
+    const api = testApp.api();
+    const prisma = testApp.stores.database.prisma;
+    for (const name of ['explore-a', 'explore-b']) {
+      await api.post('/v1/admin/offers').send({ name, channel: 'email', content: { subject: name }, value: 0 }).expect(201);
+    }
+    const offers = await prisma.offer.findMany({ where: { name: { in: ['explore-a', 'explore-b'] } }, orderBy: { name: 'asc' } });
+    const service = new PropensityService(testApp.app.get(PropensityModelRepository), testApp.app.get(UpliftModelRepository), createRootLogger('silent'), seededRandom(11));
+    const offerIds = offers.map((offer) => offer.id);
+
+    const first = await service.scoreOffers(offerIds, features(0.1));
+    const second = await service.scoreOffers(offerIds, features(-0.8));
+
+    expect(first.map((score) => score.source)).toEqual(['exploration', 'exploration']);
+    expect(second.map((score) => score.explorationProbability)).toEqual(first.map((score) => score.explorationProbability));
+    expect(second.map((score) => score.probability)).not.toEqual(first.map((score) => score.probability));
+  });
 });

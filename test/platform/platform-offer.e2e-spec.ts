@@ -3,7 +3,7 @@ import { WebhookReceiver } from '../support/webhook-receiver.ts';
 
 const ALWAYS = { '>=': [{ var: 'customer.eventCount' }, 0] };
 
-/** Platform keys and the offer pull of e-mail platforms, through the public API. */
+/** The offer pull of e-mail platforms with a platform key, through the public API. */
 describe('platform offer pull', () => {
   let testApp: TestApp;
   let receiver: WebhookReceiver;
@@ -16,7 +16,7 @@ describe('platform offer pull', () => {
     await api.post('/v1/admin/channels').send({ name: 'email', webhookUrl: receiver.url('/email') }).expect(201);
     await api.post('/v1/admin/offers').send({ name: 'voucher', channel: 'email', content: { subject: '10% off' }, value: 20 }).expect(201);
     await api.post('/v1/admin/campaigns').send({ key: 'treated', name: 'Treated', rule: ALWAYS, offers: ['voucher'], holdoutShare: 0 }).expect(201);
-    key = (await api.post('/v1/admin/platform-keys').send({ name: 'newsletter-platform' }).expect(201)).body.key;
+    key = (await api.post('/v1/admin/api-keys').send({ name: 'newsletter-platform', role: 'platform' }).expect(201)).body.key;
   });
 
   afterAll(async () => {
@@ -34,57 +34,29 @@ describe('platform offer pull', () => {
     return (await api().get(`/v1/customers/${customerId}/next-best-offer?channel=email`).expect(200)).body;
   };
   const pull = (customerId: string, query: Record<string, string> = { channel: 'email' }) =>
-    api().get(`/v1/platform/customers/${customerId}/offer`).query(query).set('authorization', `Bearer ${key}`);
-
-  describe('platform keys', () => {
-    it('shows the key once and stores only its hash', async () => {
-      const created = await api().post('/v1/admin/platform-keys').send({ name: 'ads' }).expect(201);
-
-      expect(created.headers['cache-control']).toBe('no-store');
-      expect(created.body.key).toMatch(/^wpk_[A-Za-z0-9_-]{43}$/);
-      expect(created.body.keyPrefix).toBe(created.body.key.slice(0, 12));
-      const listed = await api().get('/v1/admin/platform-keys').expect(200);
-      expect(listed.body.items).toContainEqual({ id: created.body.id, name: 'ads', keyPrefix: created.body.keyPrefix, createdAt: created.body.createdAt });
-      expect(JSON.stringify(listed.body)).not.toContain(created.body.key);
-      const stored = await testApp.stores.database.prisma.platformKey.findUniqueOrThrow({ where: { id: created.body.id } });
-      expect(stored.keyHash).toMatch(/^[0-9a-f]{64}$/);
-      expect(JSON.stringify(stored)).not.toContain(created.body.key);
-    });
-
-    it('rejects a bad name', async () => {
-      const response = await api().post('/v1/admin/platform-keys').send({ name: '  ', extra: 1 }).expect(400);
-      const paths = response.body.problems.map((problem: { path: string }) => problem.path).sort();
-      expect(paths).toEqual(['body', 'body.name']);
-    });
-
-    it('stops accepting a revoked key', async () => {
-      const created = await api().post('/v1/admin/platform-keys').send({ name: 'short-lived' }).expect(201);
-      await api().delete(`/v1/admin/platform-keys/${created.body.id}`).expect(204);
-      await api().delete(`/v1/admin/platform-keys/${created.body.id}`).expect(404);
-
-      const response = await api().get('/v1/platform/customers/anyone/offer?channel=email').set('authorization', `Bearer ${created.body.key}`).expect(401);
-      expect(response.body.error).toBe('unauthorized');
-    });
-
-    it('rejects a revoke with a bad id', async () => {
-      const response = await api().delete('/v1/admin/platform-keys/not-a-uuid').expect(400);
-      expect(response.body.problems[0].path).toBe('path.id');
-    });
-  });
+    testApp.as(key).get(`/v1/platform/customers/${customerId}/offer`).query(query);
 
   describe('authentication', () => {
-    it.each<[string, string | undefined]>([
-      ['no header', undefined],
-      ['another scheme', 'Basic dXNlcjpwYXNz'],
-      ['an unknown key', 'Bearer wpk_unknown'],
-      ['a value without the key prefix', 'Bearer not-a-platform-key'],
-    ])('rejects %s with 401', async (_case, header) => {
-      const call = api().get('/v1/platform/customers/anyone/offer?channel=email');
+    it.each<[string, string | undefined, string]>([
+      ['no header', undefined, 'Bearer realm="wayline"'],
+      ['another scheme', 'Basic dXNlcjpwYXNz', 'Bearer realm="wayline", error="invalid_request"'],
+      ['an unknown key', 'Bearer wl_unknownunknownunknownunknownunknownunknown', 'Bearer realm="wayline", error="invalid_token"'],
+      ['a short value', 'Bearer not-a-key', 'Bearer realm="wayline", error="invalid_token"'],
+    ])('rejects %s with 401', async (_case, header, challenge) => {
+      const call = testApp.as(undefined).get('/v1/platform/customers/anyone/offer?channel=email');
       const response = await (header === undefined ? call : call.set('authorization', header)).expect(401);
 
-      expect(response.headers['www-authenticate']).toBe('Bearer realm="wayline-platform"');
+      expect(response.headers['www-authenticate']).toBe(challenge);
       expect(response.body.error).toBe('unauthorized');
-      expect(response.body.message).toContain('POST /v1/admin/platform-keys');
+    });
+
+    it('rejects a marketer key with 403', async () => {
+      const marketer = (await api().post('/v1/admin/api-keys').send({ name: 'marketing', role: 'marketer' }).expect(201)).body.key;
+
+      const response = await testApp.as(marketer).get('/v1/platform/customers/anyone/offer?channel=email').expect(403);
+
+      expect(response.body.error).toBe('forbidden');
+      expect(response.body.message).toContain('admin, platform');
     });
   });
 

@@ -13,9 +13,14 @@ export class SseClient {
   private readonly controller = new AbortController();
   private reading: Promise<void> | undefined;
 
-  static async open(url: string): Promise<{ client: SseClient; status: number; body?: unknown }> {
+  /** Opens the stream with `key` as the bearer API key, or with no key when it is undefined. */
+  static async open(url: string, key: string | undefined): Promise<{ client: SseClient; status: number; body?: unknown }> {
     const client = new SseClient();
-    const response = await fetch(url, { headers: { accept: 'text/event-stream' }, signal: client.controller.signal });
+    const headers: Record<string, string> = { accept: 'text/event-stream' };
+    if (key !== undefined) {
+      headers.authorization = `Bearer ${key}`;
+    }
+    const response = await fetch(url, { headers, signal: client.controller.signal });
     if (!response.ok || response.body === null) {
       return { client, status: response.status, body: await response.json().catch(() => undefined) };
     }

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Module, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import type { Logger } from 'pino';
+import type { DestinationStream, Logger } from 'pino';
 import request from 'supertest';
 import { randomBytes } from 'node:crypto';
 import { createRootLogger, NestPinoLogger } from '#wayline/common';
@@ -38,6 +38,8 @@ export interface TestAppOptions {
    * store. The app then leaves them open when it closes.
    */
   shareStoresOf?: TestApp;
+  /** Where the app writes its JSON log lines, instead of stdout, such as a stream a test reads. */
+  logDestination?: DestinationStream;
 }
 
 /**
@@ -55,7 +57,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       ...options.env,
     }));
   const adminKey = shared?.adminKey ?? stores.config.access.adminKey ?? '';
-  const logger: Logger = createRootLogger(stores.config.logLevel, 'wayline-test');
+  const logger: Logger = createRootLogger(stores.config.logLevel, 'wayline-test', options.logDestination);
   const runtime: Runtime = {
     config: stores.config,
     logger,

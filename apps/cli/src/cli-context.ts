@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Module, type INestApplicationContext, type Type } from '@nestjs/common';
+import { Module, type DynamicModule, type INestApplicationContext, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import pino from 'pino';
 import { createRootLogger, NestPinoLogger } from '#wayline/common';
@@ -12,7 +12,7 @@ import { CoreModule, openRuntime, type Runtime } from '#wayline/runtime';
  * another level), so that stdout carries only the command's output.
  */
 export async function withCliContext<T>(
-  modules: Array<Type<unknown>>,
+  modules: Array<Type<unknown> | DynamicModule>,
   work: (context: INestApplicationContext, runtime: Runtime) => Promise<T>,
 ): Promise<T> {
   const config = loadConfig({ LOG_LEVEL: 'warn', ...process.env });

@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { setProcessAuditActor } from '#wayline/audit';
 import { DomainError, ValidationError } from '#wayline/common';
 import { InvalidEnvironmentError } from '#wayline/config';
+import { registerCustomerCommands } from './commands/customer.command.ts';
 import { registerDbCommands } from './commands/db.command.ts';
 import { registerImportCommands } from './commands/import.command.ts';
+import { registerKeysCommands } from './commands/keys.command.ts';
 import { registerModelCommands } from './commands/model.command.ts';
 import { registerReportCommands } from './commands/report.command.ts';
 
@@ -22,6 +25,9 @@ function projectVersion(): string {
   return 'unknown';
 }
 
+// Changes made by a command are recorded in the audit log with the actor "cli".
+setProcessAuditActor('cli');
+
 const program = new Command()
   .name('wayline')
   .version(projectVersion(), '-V, --version', 'print the Wayline version')
@@ -33,6 +39,8 @@ registerDbCommands(program);
 registerImportCommands(program);
 registerReportCommands(program);
 registerModelCommands(program);
+registerCustomerCommands(program);
+registerKeysCommands(program);
 
 try {
   await program.parseAsync(process.argv);

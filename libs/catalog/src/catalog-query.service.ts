@@ -1,21 +1,36 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { NotFoundError } from '#wayline/common';
+import { SignalledCache } from '#wayline/live-store';
 import { CampaignRepository } from './campaigns/campaign.repository.ts';
 import type { ActiveCampaign, CampaignView } from './campaigns/campaign.view.ts';
+import { ChannelRepository } from './channels/channel.repository.ts';
+import type { ChannelView } from './channels/channel.view.ts';
+import { CatalogChanges } from './shared/catalog-changes.ts';
 
 /**
- * Longest time a process reuses the active campaigns it read. The catalog's fingerprint is
- * checked on every call, so a change shows at once. This bound covers a campaign whose
- * start or end time passes while the copy is kept.
+ * Maximum time a process reuses the catalog it read. A write through this process's
+ * catalog services shows at once, and a write by another replica shows when its change
+ * message arrives (see CatalogChanges). This bound covers a lost message, a write that
+ * bypasses the services, and a campaign whose start or end time passes while the copy is kept.
  */
 export const ACTIVE_CAMPAIGNS_CACHE_MS = 1_000;
 
 /** Read API of the catalog for the decisioning engine, experiments and reports. */
 @Injectable()
 export class CatalogQueryService {
-  private readonly activeCache = new Map<string, { fingerprint: string; loadedAt: number; campaigns: ActiveCampaign[] }>();
+  private readonly activeCache = new Map<string, SignalledCache<ActiveCampaign[]>>();
+  private readonly channelCache: SignalledCache<ReadonlyMap<string, ChannelView>>;
 
-  constructor(@Inject(CampaignRepository) private readonly campaigns: CampaignRepository) {}
+  constructor(
+    @Inject(CampaignRepository) private readonly campaigns: CampaignRepository,
+    @Inject(ChannelRepository) private readonly channels: ChannelRepository,
+    @Inject(CatalogChanges) private readonly changes: CatalogChanges,
+  ) {
+    this.channelCache = new SignalledCache(this.changes.signal, ACTIVE_CAMPAIGNS_CACHE_MS, async () => {
+      const channels = await this.channels.list({});
+      return new Map(channels.map((channel) => [channel.name, channel]));
+    });
+  }
 
   /**
    * Returns the campaigns that can run at `now`: active, with `startsAt <= now < endsAt`
@@ -23,24 +38,31 @@ export class CatalogQueryService {
    * `channelName` only when it is given. Campaigns left without offers are omitted.
    * Ordered by priority, highest first, then by key in code unit order.
    *
-   * For the current time the result is shared by the calls of ACTIVE_CAMPAIGNS_CACHE_MS
-   * while the catalog's fingerprint stays the same, because reading a large catalog with
-   * its offers cost more than the rest of a decision. Callers must not change it.
+   * For the current time the result is read from memory: it is loaded again after a
+   * catalog change and at least every ACTIVE_CAMPAIGNS_CACHE_MS, because reading a large
+   * catalog with its offers cost more than the rest of a decision. Callers must not change it.
    */
   async findActiveCampaigns(now: Date, channelName?: string): Promise<ActiveCampaign[]> {
-    const wallClock = Date.now();
-    if (Math.abs(now.getTime() - wallClock) > ACTIVE_CAMPAIGNS_CACHE_MS) {
+    if (Math.abs(now.getTime() - Date.now()) > ACTIVE_CAMPAIGNS_CACHE_MS) {
       return this.campaigns.findActive(now, channelName);
     }
-    const fingerprint = await this.campaigns.catalogFingerprint();
     const key = channelName ?? '';
-    const cached = this.activeCache.get(key);
-    if (cached !== undefined && cached.fingerprint === fingerprint && wallClock - cached.loadedAt < ACTIVE_CAMPAIGNS_CACHE_MS) {
-      return cached.campaigns;
+    let cache = this.activeCache.get(key);
+    if (cache === undefined) {
+      // The load reads the clock itself, because `now` belongs to the call that missed the cache.
+      cache = new SignalledCache(this.changes.signal, ACTIVE_CAMPAIGNS_CACHE_MS, () => this.campaigns.findActive(new Date(), channelName));
+      this.activeCache.set(key, cache);
     }
-    const campaigns = await this.campaigns.findActive(now, channelName);
-    this.activeCache.set(key, { fingerprint, loadedAt: wallClock, campaigns });
-    return campaigns;
+    return cache.get();
+  }
+
+  /**
+   * Returns the channel with that name, active or not, or null. Read from memory like
+   * {@link findActiveCampaigns}, so a decision checks its channel without a query.
+   */
+  async findChannel(name: string): Promise<ChannelView | null> {
+    const channels = await this.channelCache.get();
+    return channels.get(name) ?? null;
   }
 
   /** @throws NotFoundError when no campaign has that key. */

@@ -33,6 +33,15 @@ export interface AppConfig {
   platform: { offerMaxAgeSeconds: number };
   /** `adminKey` is the first admin API key from WAYLINE_ADMIN_KEY, when set. */
   access: { adminKey: string | undefined };
+  /** Shutdown deadline, and the worker's metrics port (0 is off). */
+  operations: { shutdownTimeoutMs: number; workerMetricsPort: number };
+  /** Requests per window for each role's keys and for keyless routes per client IP; 0 is no limit. */
+  rateLimits: {
+    windowSeconds: number;
+    perRole: { admin: number; marketer: number; analyst: number; platform: number };
+    publicPerIp: number;
+    storeTimeoutMs: number;
+  };
 }
 
 export class InvalidEnvironmentError extends Error {
@@ -85,6 +94,18 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     sendTime: { horizonHours: env.WAYLINE_SEND_TIME_HORIZON_HOURS },
     platform: { offerMaxAgeSeconds: env.WAYLINE_PLATFORM_OFFER_MAX_AGE_SECONDS },
     access: { adminKey: env.WAYLINE_ADMIN_KEY },
+    operations: { shutdownTimeoutMs: env.WAYLINE_SHUTDOWN_TIMEOUT_MS, workerMetricsPort: env.WAYLINE_WORKER_METRICS_PORT },
+    rateLimits: {
+      windowSeconds: env.WAYLINE_RATE_LIMIT_WINDOW_SECONDS,
+      perRole: {
+        admin: env.WAYLINE_RATE_LIMIT_ADMIN,
+        marketer: env.WAYLINE_RATE_LIMIT_MARKETER,
+        analyst: env.WAYLINE_RATE_LIMIT_ANALYST,
+        platform: env.WAYLINE_RATE_LIMIT_PLATFORM,
+      },
+      publicPerIp: env.WAYLINE_RATE_LIMIT_PUBLIC,
+      storeTimeoutMs: env.WAYLINE_RATE_LIMIT_STORE_TIMEOUT_MS,
+    },
   };
 }
 

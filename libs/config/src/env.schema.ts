@@ -65,6 +65,31 @@ export const envSchema = z.object({
   WAYLINE_GLOBAL_CONTROL_SHARE: z.coerce.number().min(0).max(1).default(0),
   /** Salt of the global control group's hash; changing it draws a new group for customers not yet assigned. */
   WAYLINE_GLOBAL_CONTROL_SALT: z.string().min(1).max(200).default('global-control'),
+  /** Length of one rate-limit window, in seconds; each key's count starts again at every window. */
+  WAYLINE_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** Requests one admin key may send per window; 0 switches the limit off for the role. */
+  WAYLINE_RATE_LIMIT_ADMIN: z.coerce.number().int().min(0).default(1200),
+  /** Requests one marketer key may send per window; 0 switches the limit off for the role. */
+  WAYLINE_RATE_LIMIT_MARKETER: z.coerce.number().int().min(0).default(1200),
+  /** Requests one analyst key may send per window; 0 switches the limit off for the role. */
+  WAYLINE_RATE_LIMIT_ANALYST: z.coerce.number().int().min(0).default(1200),
+  /**
+   * Requests one platform key may send per window, summed over all replicas; 0 switches
+   * the limit off for the role. The default is 20,000 a second over a 60 s window, above
+   * the highest rate in docs/benchmarks.md (about 11,400 requests a second to one process).
+   */
+  WAYLINE_RATE_LIMIT_PLATFORM: z.coerce.number().int().min(0).default(1_200_000),
+  /** Requests one client IP address may send per window to routes open without a key; 0 switches it off. */
+  WAYLINE_RATE_LIMIT_PUBLIC: z.coerce.number().int().min(0).default(600),
+  /** How long a request waits for the live store's count before it passes unchecked, in milliseconds. */
+  WAYLINE_RATE_LIMIT_STORE_TIMEOUT_MS: z.coerce.number().int().min(1).max(10_000).default(250),
+  /**
+   * How long a process may take to shut down after SIGTERM or SIGINT, in milliseconds: in-flight
+   * requests and running jobs get this long, then the process exits with status 1.
+   */
+  WAYLINE_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(25_000),
+  /** Port of the worker's metrics and health server on HOST; 0 switches it off. */
+  WAYLINE_WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   /**
    * The first admin API key, at least 32 characters. Unset: on first start Wayline
    * generates one and prints it once.

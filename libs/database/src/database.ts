@@ -22,21 +22,31 @@ export class Database {
     private readonly closeStore: () => Promise<void>,
   ) {}
 
-  static async open(config: AppConfig['database']): Promise<Database> {
+  /**
+   * Opens the store. With PostgreSQL, `onConnectionError` hears about each pooled
+   * connection that breaks, idle or inside a transaction. The queries running on it fail.
+   * The pool drops the connection and opens a new one for a later query, so the process
+   * outlives a database restart.
+   */
+  static async open(config: AppConfig['database'], onConnectionError?: (error: Error) => void): Promise<Database> {
     if (config.kind === 'postgres') {
+      const reportError = (error: Error): void => onConnectionError?.(error);
       const prisma = new PrismaClient({
-        adapter: new PrismaPg({
-          connectionString: config.url,
-          max: config.poolSize,
-          connectionTimeoutMillis: config.poolWaitMs,
-        }),
+        adapter: new PrismaPg(
+          {
+            connectionString: config.url,
+            max: config.poolSize,
+            connectionTimeoutMillis: config.poolWaitMs,
+          },
+          { onPoolError: reportError, onConnectionError: reportError },
+        ),
         // Under load a transaction waits for a free connection instead of failing at once.
         transactionOptions: { maxWait: config.poolWaitMs, timeout: 60_000 },
       });
       return new Database(
         'postgres',
         prisma,
-        () => PostgresSqlConnection.connect(config.url),
+        () => PostgresSqlConnection.connect(config.url, reportError),
         () => prisma.$disconnect(),
       );
     }

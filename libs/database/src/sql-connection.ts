@@ -15,8 +15,13 @@ export interface SqlConnection {
 export class PostgresSqlConnection implements SqlConnection {
   private constructor(private readonly client: pg.Client) {}
 
-  static async connect(url: string): Promise<PostgresSqlConnection> {
+  /**
+   * Connects one client. A connection that breaks later makes the next query fail, and
+   * `onError` hears about it: without a listener, pg's 'error' event would end the process.
+   */
+  static async connect(url: string, onError?: (error: Error) => void): Promise<PostgresSqlConnection> {
     const client = new pg.Client({ connectionString: url });
+    client.on('error', (error: Error) => onError?.(error));
     await client.connect();
     return new PostgresSqlConnection(client);
   }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '#wayline/audit';
 import { CatalogModule } from '#wayline/catalog';
 import { DeliveryModule } from '#wayline/delivery';
 import { JourneysModule } from '#wayline/journeys';
@@ -13,6 +14,8 @@ import { ContactPolicyRepository } from './contact-policy/contact-policy.reposit
 import { ContactPolicyService } from './contact-policy/contact-policy.service.ts';
 import { ContactSettingsService } from './contact-policy/contact-settings.service.ts';
 import { DecisionRepository } from './decision.repository.ts';
+import { DecisionCustomerRepository } from './decision-customer.repository.ts';
+import { DecisioningChanges } from './decisioning-changes.ts';
 import { NextBestOfferService } from './next-best-offer.service.ts';
 import { PropensityModelRepository } from './propensity/propensity-model.repository.ts';
 import { PropensityService } from './propensity/propensity.service.ts';
@@ -21,8 +24,8 @@ import { ModelVersionsService } from './uplift/model-versions.service.ts';
 import { UpliftModelRepository } from './uplift/uplift-model.repository.ts';
 
 @Module({
-  imports: [CatalogModule, DeliveryModule, JourneysModule],
-  providers: [DecisionRepository, PropensityModelRepository, PropensityService, NextBestOfferService,
+  imports: [CatalogModule, DeliveryModule, JourneysModule, AuditModule],
+  providers: [DecisioningChanges, DecisionRepository, DecisionCustomerRepository, PropensityModelRepository, PropensityService, NextBestOfferService,
     UpliftModelRepository, ModelTrainingService, ModelVersionsService,
     ContactPolicyRepository, ContactPolicyService, ContactSettingsService,
     PolicyFactsRepository, PolicyFactsService, OfferBudgetRepository, ArbitrationService, CampaignPreviewService,

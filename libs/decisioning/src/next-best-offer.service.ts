@@ -1,16 +1,18 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { CatalogQueryService, ChannelService, type ActiveCampaign } from '#wayline/catalog';
-import { NotFoundError, parseInput, ROOT_LOGGER, ValidationError } from '#wayline/common';
+import { CatalogQueryService, type ActiveCampaign } from '#wayline/catalog';
+import { customerIdSchema, DomainError, NotFoundError, parseInput, ROOT_LOGGER, ValidationError } from '#wayline/common';
 import type { Prisma } from '#wayline/database';
 import { OutreachMessageRepository, SendTimeService, type SendTimeReason } from '#wayline/delivery';
 import { JourneyQueryService } from '#wayline/journeys';
+import { WaylineMetrics, type DecisionOutcome } from '#wayline/observability';
 import { ArbitrationService, type BudgetReason, type CandidateArbitration } from './arbitration/arbitration.service.ts';
 import type { PolicyStepReason } from './arbitration/policy-steps.ts';
 import type { Arm } from './assignment/holdout-assignment.ts';
 import { HoldoutAssignmentService } from './assignment/holdout-assignment.service.ts';
 import { ContactPolicyService, type PolicyReason } from './contact-policy/contact-policy.service.ts';
+import { DecisionCustomerRepository } from './decision-customer.repository.ts';
 import { DecisionRepository } from './decision.repository.ts';
 import type { DecisionFeatures } from './propensity/feature-encoder.ts';
 import { PropensityService, type OfferScore } from './propensity/propensity.service.ts';
@@ -88,13 +90,15 @@ export const MAX_RANKING_REASONS = 10;
 @Injectable()
 export class NextBestOfferService {
   private readonly logger: Logger;
+  /** Absent where no metrics registry is provided, such as tests that build the service alone. */
+  @Optional() @Inject(WaylineMetrics) private readonly metrics?: WaylineMetrics;
 
   constructor(
     private readonly catalog: CatalogQueryService,
-    private readonly channels: ChannelService,
     private readonly journeys: JourneyQueryService,
     private readonly propensity: PropensityService,
     private readonly decisions: DecisionRepository,
+    private readonly customers: DecisionCustomerRepository,
     private readonly messages: OutreachMessageRepository,
     private readonly sendTimes: SendTimeService,
     private readonly contactPolicy: ContactPolicyService,
@@ -121,13 +125,26 @@ export class NextBestOfferService {
    * ones and the comparison between the arms stays unbiased.
    */
   async decide(customerId: string, query: unknown, now = new Date()): Promise<NextBestOfferResult> {
-    return this.arbitration.retryOnSpentBudget(() => this.decideOnce(customerId, query, now));
+    const startedAt = performance.now();
+    const result = await this.arbitration.retryOnSpentBudget(() => this.decideOnce(customerId, query, now)).catch((error: unknown) => {
+      this.metrics?.observeDecision(error instanceof DomainError ? 'rejected' : 'error', (performance.now() - startedAt) / 1000);
+      throw error;
+    });
+    this.metrics?.observeDecision(decisionOutcome(result), (performance.now() - startedAt) / 1000);
+    return result;
   }
 
   private async decideOnce(customerId: string, query: unknown, now: Date): Promise<NextBestOfferResult> {
     const { channel, limit } = parseInput(nextBestOfferQuerySchema, query, 'query');
+    parseInput(customerIdSchema, customerId, 'path.customerId');
     await this.requireChannel(channel);
-    const { customer, scores } = await this.journeys.getCustomerScores(customerId, now);
+    // One query reads the customer's scores, contact facts and holdout arms for the later steps.
+    const found = await this.customers.find(customerId, channel);
+    if (found === null) {
+      throw new NotFoundError('Customer', customerId);
+    }
+    const customer = { id: found.customer.id, attributes: found.customer.attributes };
+    const scores = this.journeys.scoresOf(found.customer, now);
 
     const features: DecisionFeatures = {
       engagement: scores.engagement,
@@ -177,7 +194,11 @@ export class NextBestOfferService {
         arbitration: candidate.arbitration,
       }));
 
-    const holdoutPlan = await this.holdouts.planFor(customerId, candidates.map((candidate) => candidate.campaign));
+    const holdoutPlan = await this.holdouts.planFor(
+      customerId,
+      candidates.map((candidate) => candidate.campaign),
+      found.assignments,
+    );
     const policy = await this.contactPolicy.selectCandidate(
       customerId,
       candidates,
@@ -187,6 +208,7 @@ export class NextBestOfferService {
         arm: holdoutPlan.armFor(candidate.campaign).arm,
       }),
       now,
+      { channel, contact: found.contact },
     );
     reasons.push(...policy.reasons);
     const approval = policy.approval;
@@ -295,13 +317,8 @@ export class NextBestOfferService {
   }
 
   private async requireChannel(name: string): Promise<void> {
-    try {
-      await this.channels.get(name);
-    } catch (error) {
-      if (error instanceof NotFoundError) {
-        throw ValidationError.forField('query.channel', `no channel is named '${name}'; create it with POST /v1/admin/channels`);
-      }
-      throw error;
+    if ((await this.catalog.findChannel(name)) === null) {
+      throw ValidationError.forField('query.channel', `no channel is named '${name}'; create it with POST /v1/admin/channels`);
     }
   }
 
@@ -335,3 +352,10 @@ function recordedScore(score: OfferScore): RecordedScore {
   };
 }
 
+/** Returns the decision metrics' label: `offer` for treatment, `holdout` for control. */
+function decisionOutcome(result: NextBestOfferResult): DecisionOutcome {
+  if (result.decisionId === null) {
+    return 'no-offer';
+  }
+  return result.arm === 'control' ? 'holdout' : 'offer';
+}

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '#wayline/audit';
 import { DeadLetterRepository } from './dead-letters/dead-letter.repository.ts';
 import { DeadLetterService } from './dead-letters/dead-letter.service.ts';
 import { DELIVERY_RANDOM_SOURCE, DeliveryService } from './delivery.service.ts';
@@ -10,6 +11,7 @@ import { WebhookSender } from './webhook.sender.ts';
 
 /** Delivery of scheduled outreach messages to channel webhooks. Needs the global config, logger and Prisma providers. */
 @Module({
+  imports: [AuditModule],
   providers: [
     OutreachMessageRepository,
     WebhookSender,

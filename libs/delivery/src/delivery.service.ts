@@ -1,7 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { ROOT_LOGGER } from '#wayline/common';
 import { APP_CONFIG, type AppConfig } from '#wayline/config';
+import { WaylineMetrics } from '#wayline/observability';
 import { OutreachMessageRepository, type ClaimedMessage } from './outreach-message.repository.ts';
 import { hasReachedMaxAttempts, nextAttemptDelayMs, shouldRetry, type RandomSource } from './retry-policy.ts';
 import { describeWebhookFailure } from './webhook-result.ts';
@@ -47,6 +48,8 @@ export class DeliveryService {
   private readonly logger: Logger;
   private readonly settings: AppConfig['delivery'];
   private recheck: SendRecheck | null = null;
+  /** Absent where no metrics registry is provided, such as unit tests that build the service alone. */
+  @Optional() @Inject(WaylineMetrics) private readonly metrics?: WaylineMetrics;
 
   constructor(
     @Inject(OutreachMessageRepository) private readonly messages: OutreachMessageRepository,
@@ -79,13 +82,14 @@ export class DeliveryService {
    * until a batch comes back short or `budgetMs` of real time has passed. `now` is the
    * time the tick starts at. Each later step uses `now` plus the real time elapsed since
    * then, so a lease always starts when its batch is claimed, and a test can move the
-   * clock forward by passing a later `now`.
+   * clock forward by passing a later `now`. Once `stopping` returns true, no further batch
+   * is claimed, so a shutdown waits for the batch being sent and no more.
    *
    * @throws AggregateError with the errors of a batch (such as a lost database
    *   connection), once every message of that batch has settled. The affected messages
    *   stay `sending` and are claimed again when their lease expires.
    */
-  async deliverDue(now: Date = new Date(), budgetMs = DEFAULT_TICK_BUDGET_MS): Promise<DeliveryTickResult> {
+  async deliverDue(now: Date = new Date(), budgetMs = DEFAULT_TICK_BUDGET_MS, stopping: () => boolean = () => false): Promise<DeliveryTickResult> {
     const startedAt = performance.now();
     const clock = (): Date => new Date(now.getTime() + (performance.now() - startedAt));
     const result: DeliveryTickResult = { claimed: 0, sent: 0, retried: 0, failed: 0, cancelled: 0, skipped: 0, deferred: 0 };
@@ -96,11 +100,12 @@ export class DeliveryService {
 
       const outcomes = await Promise.allSettled(batch.map((message) => this.deliver(message, clock)));
       const errors: unknown[] = [];
-      for (const outcome of outcomes) {
+      for (const [index, outcome] of outcomes.entries()) {
         if (outcome.status === 'rejected') {
           errors.push(outcome.reason);
         } else if (outcome.value !== 'lease-lost') {
           result[outcome.value] += 1;
+          this.metrics?.countDelivery(batch[index]!.channel.kind, outcome.value);
         }
       }
       if (errors.length > 0) {
@@ -108,7 +113,7 @@ export class DeliveryService {
       }
 
       const drained = batch.length < DELIVERY_CONCURRENCY;
-      if (drained || performance.now() - startedAt >= budgetMs) {
+      if (drained || performance.now() - startedAt >= budgetMs || stopping()) {
         return result;
       }
     }

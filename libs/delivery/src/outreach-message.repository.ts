@@ -221,6 +221,21 @@ export class OutreachMessageRepository {
     return this.prisma.outreachMessage.findUnique({ where: { decisionId } });
   }
 
+  /**
+   * Counts the messages {@link claimDue} would claim at `now`, and returns when the oldest
+   * of them became due: its next attempt time, or the end of an expired lease.
+   */
+  async countDue(now: Date): Promise<{ count: number; oldestDueAt: Date | null }> {
+    const nowText = now.toISOString();
+    const [row] = await this.prisma.$queryRaw<{ count: bigint; oldest_due_at: Date | null }[]>`
+      SELECT count(*) AS count,
+             min(CASE WHEN status = 'pending' THEN next_attempt_at ELSE locked_until END) AS oldest_due_at
+      FROM outreach_messages
+      WHERE (status = 'pending' AND next_attempt_at <= ${nowText}::timestamptz)
+         OR (status = 'sending' AND locked_until < ${nowText}::timestamptz)`;
+    return { count: Number(row?.count ?? 0), oldestDueAt: row?.oldest_due_at ?? null };
+  }
+
   /** Messages in `status`, oldest first. */
   listByStatus(status: OutreachStatus, limit = 100): Promise<OutreachMessage[]> {
     return this.prisma.outreachMessage.findMany({

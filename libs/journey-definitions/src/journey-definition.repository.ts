@@ -33,9 +33,9 @@ export class JourneyDefinitionRepository {
   }
 
   /** @throws ConflictError when the key is taken. */
-  async create(data: NewJourney): Promise<JourneyDefinition> {
+  async create(data: NewJourney, client: Prisma.TransactionClient = this.prisma): Promise<JourneyDefinition> {
     try {
-      const row = await this.prisma.journey.create({
+      const row = await client.journey.create({
         data: { ...data, stages: data.stages as unknown as Prisma.InputJsonArray },
       });
       return toJourneyDefinition(row);
@@ -49,8 +49,8 @@ export class JourneyDefinitionRepository {
     }
   }
 
-  async update(id: string, changes: JourneyChanges): Promise<JourneyDefinition> {
-    const row = await this.prisma.journey.update({
+  async update(id: string, changes: JourneyChanges, client: Prisma.TransactionClient = this.prisma): Promise<JourneyDefinition> {
+    const row = await client.journey.update({
       where: { id },
       data: {
         ...changes,

@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { AuditLog } from '#wayline/audit';
 import { NotFoundError, parseInput, ROOT_LOGGER } from '#wayline/common';
 import type { JourneyDefinition } from './journey-definition.ts';
-import { JourneyDefinitionRepository } from './journey-definition.repository.ts';
+import { JourneyDefinitionRepository, type JourneyChanges } from './journey-definition.repository.ts';
 import {
   createJourneySchema,
   journeySlugSchema,
@@ -21,6 +22,7 @@ export class JourneyDefinitionService {
 
   constructor(
     @Inject(JourneyDefinitionRepository) private readonly journeys: JourneyDefinitionRepository,
+    @Inject(AuditLog) private readonly audit: AuditLog,
     @Inject(ROOT_LOGGER) rootLogger: Logger,
   ) {
     this.logger = rootLogger.child({ context: JourneyDefinitionService.name });
@@ -34,7 +36,11 @@ export class JourneyDefinitionService {
    */
   async create(body: unknown): Promise<JourneyDefinition> {
     const input = parseInput(createJourneySchema, body, 'body');
-    const journey = await this.journeys.create(input);
+    const journey = await this.audit.inTransaction(async (tx) => {
+      const created = await this.journeys.create(input, tx);
+      await this.audit.record(tx, { action: 'create', entityType: 'journey', entityKey: created.key, entityId: created.id, before: null, after: created });
+      return created;
+    });
     this.logger.info({ journeyId: journey.id, journey: journey.key, stages: journey.stages.length }, 'Created journey');
     return journey;
   }
@@ -69,7 +75,7 @@ export class JourneyDefinitionService {
   async update(key: string, body: unknown): Promise<JourneyDefinition> {
     const { key: _ignoredKey, ...changes } = parseInput(updateJourneySchema, body, 'body');
     const journey = await this.get(key);
-    const updated = await this.journeys.update(journey.id, changes);
+    const updated = await this.saveChanges(journey, changes, 'update');
     this.logger.info({ journeyId: updated.id, journey: updated.key, changed: Object.keys(changes) }, 'Updated journey');
     return updated;
   }
@@ -77,8 +83,17 @@ export class JourneyDefinitionService {
   /** @throws NotFoundError when no journey has that key. */
   async deactivate(key: string): Promise<JourneyDefinition> {
     const journey = await this.get(key);
-    const updated = await this.journeys.update(journey.id, { active: false });
+    const updated = await this.saveChanges(journey, { active: false }, 'deactivate');
     this.logger.info({ journeyId: updated.id, journey: updated.key }, 'Deactivated journey');
     return updated;
+  }
+
+  /** Writes the changes and their audit entry in one transaction. */
+  private saveChanges(journey: JourneyDefinition, changes: JourneyChanges, action: 'update' | 'deactivate'): Promise<JourneyDefinition> {
+    return this.audit.inTransaction(async (tx) => {
+      const updated = await this.journeys.update(journey.id, changes, tx);
+      await this.audit.record(tx, { action, entityType: 'journey', entityKey: journey.key, entityId: journey.id, before: journey, after: updated });
+      return updated;
+    });
   }
 }

@@ -65,12 +65,14 @@ export class JourneyScoringService {
    * Scores until no unscored events remain or about `maxCustomers` customers were handled.
    * `concurrency` passes run at once, each in its own transaction over up to
    * `customersPerPass` customers; SKIP LOCKED keeps them on different customers.
+   * When `stopping` returns true, no new transaction starts, so a shutdown waits for the
+   * running ones only.
    */
-  async scorePending(maxCustomers = 5000, concurrency = this.concurrency): Promise<ScoringPassResult> {
+  async scorePending(maxCustomers = 5000, concurrency = this.concurrency, stopping: () => boolean = () => false): Promise<ScoringPassResult> {
     const result: ScoringPassResult = { customers: 0, events: 0, passes: 0 };
     const customersPerPass = this.customersPerPass;
     const runPasses = async (): Promise<void> => {
-      while (result.customers < maxCustomers) {
+      while (result.customers < maxCustomers && !stopping()) {
         const scored = await this.scoreOnePass(customersPerPass);
         result.passes += 1;
         if (scored.customers === 0) {

@@ -7,9 +7,10 @@ export async function openLiveStore(
   config: AppConfig['liveStore'],
   prefix?: string,
   onError?: (error: Error) => void,
+  onReconnect?: () => void,
 ): Promise<LiveStore> {
   if (config.kind === 'redis') {
-    return RedisLiveStore.connect(config.url, prefix, { connectTimeoutMs: config.connectTimeoutMs, onError });
+    return RedisLiveStore.connect(config.url, prefix, { connectTimeoutMs: config.connectTimeoutMs, onError, onReconnect });
   }
   return new MemoryLiveStore();
 }

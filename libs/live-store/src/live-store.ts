@@ -49,6 +49,12 @@ export interface LiveStore {
    * and is above 0. Expired counters stay absent.
    */
   release(keys: string[]): Promise<void>;
+  /**
+   * Lists the keys that start with `prefix`, such as every counter of one customer. On
+   * Redis this walks the whole key space with SCAN, so it suits rare administrative work
+   * such as erasure, not request paths.
+   */
+  keysWithPrefix(prefix: string): Promise<string[]>;
   /** Takes the lock if it is free, or returns null. The lock expires after `ttlMs`. */
   tryLock(key: string, ttlMs: number): Promise<LockHandle | null>;
   publish(channel: string, message: string): Promise<void>;
@@ -59,3 +65,15 @@ export interface LiveStore {
 
 /** Nest injection token for the process's {@link LiveStore}. */
 export const LIVE_STORE = Symbol('LIVE_STORE');
+
+/**
+ * Error of a live-store command that failed because the store is unreachable or
+ * reconnecting, not because the command was wrong. The command may or may not have run,
+ * so retry it after the store is back. The HTTP layer maps it to 503 with Retry-After.
+ */
+export class LiveStoreUnavailableError extends Error {
+  constructor(operation: string, cause: unknown) {
+    super(`The live store is unavailable, so ${operation} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'LiveStoreUnavailableError';
+  }
+}

@@ -71,6 +71,11 @@ export class MemoryLiveStore implements LiveStore {
     }
   }
 
+  async keysWithPrefix(prefix: string): Promise<string[]> {
+    // Read each key through `read`, so expired entries are dropped instead of listed.
+    return [...this.entries.keys()].filter((key) => key.startsWith(prefix) && this.read(key) !== undefined);
+  }
+
   async tryLock(key: string, ttlMs: number): Promise<LockHandle | null> {
     if (this.read(key) !== undefined) {
       return null;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createClient, type RedisClientType } from 'redis';
-import type { CounterLimit, LiveStore, LockHandle, MessageHandler, Reservation } from './live-store.ts';
+import { createClient, ErrorReply, type RedisClientType } from 'redis';
+import { LiveStoreUnavailableError, type CounterLimit, type LiveStore, type LockHandle, type MessageHandler, type Reservation } from './live-store.ts';
 
 /** Deletes the lock only if it still holds this holder's token. */
 const RELEASE_LOCK_SCRIPT = `
@@ -63,16 +63,23 @@ export class RedisLiveStore implements LiveStore {
   /**
    * Connects both clients, or fails after `connectTimeoutMs` with the reason, so that a
    * wrong REDIS_URL stops the start instead of hanging. After the first connection,
-   * the client reconnects by itself; `onError` hears about each failure meanwhile.
+   * the client reconnects by itself; `onError` hears about each failure meanwhile, and
+   * `onReconnect` about each connection that is ready again.
+   *
+   * While a client reconnects, its commands fail at once with
+   * {@link LiveStoreUnavailableError} instead of waiting in node-redis's offline queue,
+   * so a request that needs Redis gets a quick 503 rather than hanging for the outage.
+   * node-redis subscribes the subscriber client to its channels again after a reconnect.
    */
   static async connect(
     url: string,
     prefix = 'wayline:',
-    options: { connectTimeoutMs?: number; onError?: (error: Error) => void } = {},
+    options: { connectTimeoutMs?: number; onError?: (error: Error) => void; onReconnect?: () => void } = {},
   ): Promise<RedisLiveStore> {
     const connectTimeoutMs = options.connectTimeoutMs ?? 5_000;
     const client: RedisClientType = createClient({
       url,
+      disableOfflineQueue: true,
       socket: {
         connectTimeout: connectTimeoutMs,
         // Back off up to 2 s between reconnection attempts, and keep trying.
@@ -81,7 +88,15 @@ export class RedisLiveStore implements LiveStore {
     });
     const subscriber: RedisClientType = client.duplicate();
     for (const connection of [client, subscriber]) {
+      let connected = false;
       connection.on('error', (error: Error) => options.onError?.(error));
+      connection.on('ready', () => {
+        // The first 'ready' is the initial connection, which connect() itself reports.
+        if (connected) {
+          options.onReconnect?.();
+        }
+        connected = true;
+      });
     }
     try {
       await withTimeout(Promise.all([client.connect(), subscriber.connect()]), connectTimeoutMs, `Could not connect to Redis at ${redactUrl(url)} within ${connectTimeoutMs} ms; check REDIS_URL`);
@@ -94,26 +109,25 @@ export class RedisLiveStore implements LiveStore {
   }
 
   async get(key: string): Promise<string | null> {
-    return this.client.get(this.prefix + key);
+    return this.run('GET', () => this.client.get(this.prefix + key));
   }
 
   async set(key: string, value: string, ttlMs?: number): Promise<void> {
-    if (ttlMs === undefined) {
-      await this.client.set(this.prefix + key, value);
-    } else {
-      await this.client.set(this.prefix + key, value, { PX: ttlMs });
-    }
+    const fullKey = this.prefix + key;
+    await this.run('SET', () => (ttlMs === undefined ? this.client.set(fullKey, value) : this.client.set(fullKey, value, { PX: ttlMs })));
   }
 
   async delete(key: string): Promise<void> {
-    await this.client.del(this.prefix + key);
+    await this.run('DEL', () => this.client.del(this.prefix + key));
   }
 
   async increment(key: string, by: number, ttlMs?: number): Promise<number> {
-    const result = await this.client.eval(INCREMENT_SCRIPT, {
-      keys: [this.prefix + key],
-      arguments: [String(by), String(ttlMs ?? 0)],
-    });
+    const result = await this.run('increment', () =>
+      this.client.eval(INCREMENT_SCRIPT, {
+        keys: [this.prefix + key],
+        arguments: [String(by), String(ttlMs ?? 0)],
+      }),
+    );
     return Number(result);
   }
 
@@ -121,14 +135,16 @@ export class RedisLiveStore implements LiveStore {
     if (counters.length === 0) {
       return { granted: true };
     }
-    const result = await this.client.eval(RESERVE_SCRIPT, {
-      keys: counters.map((counter) => this.prefix + counter.key),
-      arguments: counters.flatMap((counter) => [
-        String(counter.limit),
-        String(Math.max(1, Math.ceil(counter.ttlMs))),
-        String(counter.initial ?? 0),
-      ]),
-    });
+    const result = await this.run('reserve', () =>
+      this.client.eval(RESERVE_SCRIPT, {
+        keys: counters.map((counter) => this.prefix + counter.key),
+        arguments: counters.flatMap((counter) => [
+          String(counter.limit),
+          String(Math.max(1, Math.ceil(counter.ttlMs))),
+          String(counter.initial ?? 0),
+        ]),
+      }),
+    );
     const blockedIndex = Number(result);
     return blockedIndex === 0 ? { granted: true } : { granted: false, blockedKey: counters[blockedIndex - 1]!.key };
   }
@@ -137,37 +153,73 @@ export class RedisLiveStore implements LiveStore {
     if (keys.length === 0) {
       return;
     }
-    await this.client.eval(RELEASE_SCRIPT, { keys: keys.map((key) => this.prefix + key), arguments: [] });
+    await this.run('release', () => this.client.eval(RELEASE_SCRIPT, { keys: keys.map((key) => this.prefix + key), arguments: [] }));
+  }
+
+  async keysWithPrefix(prefix: string): Promise<string[]> {
+    const pattern = `${escapeGlob(this.prefix + prefix)}*`;
+    return this.run('SCAN', async () => {
+      const keys: string[] = [];
+      for await (const batch of this.client.scanIterator({ MATCH: pattern, COUNT: 1000 })) {
+        keys.push(...batch.map((key) => key.slice(this.prefix.length)));
+      }
+      return keys;
+    });
   }
 
   async tryLock(key: string, ttlMs: number): Promise<LockHandle | null> {
     const fullKey = this.prefix + key;
     const token = randomUUID();
-    const acquired = await this.client.set(fullKey, token, { NX: true, PX: ttlMs });
+    const acquired = await this.run('tryLock', () => this.client.set(fullKey, token, { NX: true, PX: ttlMs }));
     if (acquired !== 'OK') {
       return null;
     }
     return {
       release: async () => {
-        await this.client.eval(RELEASE_LOCK_SCRIPT, { keys: [fullKey], arguments: [token] });
+        await this.run('lock release', () => this.client.eval(RELEASE_LOCK_SCRIPT, { keys: [fullKey], arguments: [token] }));
       },
     };
   }
 
   async publish(channel: string, message: string): Promise<void> {
-    await this.client.publish(this.prefix + channel, message);
+    await this.run('PUBLISH', () => this.client.publish(this.prefix + channel, message));
   }
 
   async subscribe(channel: string, handler: MessageHandler): Promise<() => Promise<void>> {
     const fullChannel = this.prefix + channel;
-    await this.subscriber.subscribe(fullChannel, handler);
+    await this.run('SUBSCRIBE', () => this.subscriber.subscribe(fullChannel, handler));
     return async () => {
-      await this.subscriber.unsubscribe(fullChannel, handler);
+      await this.run('UNSUBSCRIBE', () => this.subscriber.unsubscribe(fullChannel, handler));
     };
   }
 
+  /** Closes both connections. A connection that cannot send QUIT, because Redis is down, is destroyed. */
   async close(): Promise<void> {
-    await Promise.allSettled([this.subscriber.quit(), this.client.quit()]);
+    await Promise.all(
+      [this.subscriber, this.client].map(async (connection) => {
+        try {
+          await connection.quit();
+        } catch {
+          connection.destroy();
+        }
+      }),
+    );
+  }
+
+  /**
+   * Runs one command and turns a connection failure (offline, socket closed, timed out)
+   * into {@link LiveStoreUnavailableError}. An error reply of the server, such as a
+   * failing script, is a bug rather than an outage and passes through unchanged.
+   */
+  private async run<T>(operation: string, command: () => Promise<T>): Promise<T> {
+    try {
+      return await command();
+    } catch (error) {
+      if (error instanceof ErrorReply) {
+        throw error;
+      }
+      throw new LiveStoreUnavailableError(`Redis ${operation}`, error);
+    }
   }
 }
 
@@ -181,6 +233,11 @@ async function withTimeout<T>(work: Promise<T>, timeoutMs: number, message: stri
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Escapes the characters that SCAN's MATCH treats as glob syntax, so they match themselves. */
+function escapeGlob(text: string): string {
+  return text.replace(/[\\*?[\]]/g, '\\$&');
 }
 
 /** Returns the URL with its password masked, for messages and logs. */

@@ -1,3 +1,4 @@
 export * from './runtime.ts';
 export * from './core.module.ts';
 export * from './run-main.ts';
+export * from './graceful-shutdown.ts';

@@ -17,7 +17,14 @@ export interface Runtime {
  * opens the live store (Redis or in-process). Logs which ones it chose.
  */
 export async function openRuntime(config: AppConfig, logger: Logger, options: { command?: boolean } = {}): Promise<Runtime> {
-  const database = await Database.open(config.database);
+  let databaseErrors = 0;
+  const database = await Database.open(config.database, (error) => {
+    databaseErrors += 1;
+    // Log the 1st, 2nd, 4th, 8th... broken connection, not one line per pooled connection.
+    if ((databaseErrors & (databaseErrors - 1)) === 0) {
+      logger.error({ err: error, errors: databaseErrors }, 'PostgreSQL connection failed; the pool opens a new one for the next query');
+    }
+  });
   let migration;
   try {
     migration = await database.migrate();
@@ -37,13 +44,21 @@ export async function openRuntime(config: AppConfig, logger: Logger, options: { 
   let redisErrors = 0;
   let liveStore: LiveStore;
   try {
-    liveStore = await openLiveStore(config.liveStore, undefined, (error) => {
-      redisErrors += 1;
-      // Log the 1st, 2nd, 4th, 8th... error of an outage, not one line per retry.
-      if ((redisErrors & (redisErrors - 1)) === 0) {
-        logger.error({ err: error, errors: redisErrors }, 'Redis connection error; the client keeps reconnecting');
-      }
-    });
+    liveStore = await openLiveStore(
+      config.liveStore,
+      undefined,
+      (error) => {
+        redisErrors += 1;
+        // Log the 1st, 2nd, 4th, 8th... error of an outage, not one line per retry.
+        if ((redisErrors & (redisErrors - 1)) === 0) {
+          logger.error({ err: error, errors: redisErrors }, 'Redis connection error; the client keeps reconnecting');
+        }
+      },
+      () => {
+        logger.info({ errors: redisErrors }, 'Reconnected to Redis');
+        redisErrors = 0;
+      },
+    );
   } catch (error) {
     await database.close();
     throw error;

@@ -1,13 +1,13 @@
-import { Controller, Get, Inject, Param, Query, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import { Roles } from '#wayline/access';
 import type { Response } from 'express';
 import type { Logger } from 'pino';
 import { AudienceService } from '#wayline/audiences';
 import { ROOT_LOGGER } from '#wayline/common';
-import { PlatformKeyGuard } from '../platform/platform-key.guard.ts';
 
-/** Treatment audiences for ad platforms, authenticated with a platform key. */
+/** Treatment audiences for ad platforms, with a platform key. */
 @Controller('v1/audiences')
-@UseGuards(PlatformKeyGuard)
+@Roles('platform')
 export class AudiencesController {
   private readonly logger: Logger;
 

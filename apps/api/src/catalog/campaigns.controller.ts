@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
+import { Roles } from '#wayline/access';
 import {
   CampaignService,
   CatalogQueryService,
@@ -12,6 +13,7 @@ import { CampaignPreviewService, type CampaignPreview } from '#wayline/decisioni
 import { toCampaignResponse, type CampaignResponse } from './catalog.responses.ts';
 
 @Controller('v1/admin/campaigns')
+@Roles('marketer', 'analyst')
 export class CampaignsController {
   constructor(
     @Inject(CampaignService) private readonly campaigns: CampaignService,
@@ -19,6 +21,7 @@ export class CampaignsController {
   ) {}
 
   @Post()
+  @Roles('marketer')
   async create(@Body() body: unknown): Promise<CampaignResponse> {
     const input = parseInput(createCampaignSchema, body, 'body');
     return toCampaignResponse(await withProblemPathPrefix('body', () => this.campaigns.create(input)));
@@ -36,6 +39,7 @@ export class CampaignsController {
     return toCampaignResponse(await this.catalogQuery.findCampaignByKey(key));
   }
 
+  @Roles('marketer')
   @Patch(':key')
   async update(@Param('key') key: string, @Body() body: unknown): Promise<CampaignResponse> {
     const changes = parseInput(updateCampaignSchema, body, 'body');
@@ -43,6 +47,7 @@ export class CampaignsController {
   }
 
   /** Deactivates the campaign; its decisions and outcomes stay for reports. */
+  @Roles('marketer')
   @Delete(':key')
   @HttpCode(200)
   async deactivate(@Param('key') key: string): Promise<CampaignResponse> {
@@ -52,6 +57,7 @@ export class CampaignsController {
 
 /** Campaign tools for marketers outside the admin CRUD: the preview of who a campaign reaches now. */
 @Controller('v1/campaigns')
+@Roles('marketer', 'analyst')
 export class CampaignPreviewController {
   constructor(@Inject(CampaignPreviewService) private readonly previews: CampaignPreviewService) {}
 

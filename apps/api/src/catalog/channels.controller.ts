@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
+import { Roles } from '#wayline/access';
 import {
   ChannelService,
   createChannelSchema,
@@ -9,11 +10,14 @@ import {
 import { parseInput } from '#wayline/common';
 import { toChannelResponse, type ChannelResponse } from './catalog.responses.ts';
 
+/** Channels and their webhooks. Changing one is an admin task, because a channel holds a webhook URL and signing secret. */
 @Controller('v1/admin/channels')
+@Roles('marketer', 'analyst')
 export class ChannelsController {
   constructor(@Inject(ChannelService) private readonly channels: ChannelService) {}
 
   @Post()
+  @Roles('admin')
   async create(@Body() body: unknown): Promise<ChannelResponse> {
     const input = parseInput(createChannelSchema, body, 'body');
     return toChannelResponse(await withProblemPathPrefix('body', () => this.channels.create(input)));
@@ -31,6 +35,7 @@ export class ChannelsController {
     return toChannelResponse(await this.channels.get(name));
   }
 
+  @Roles('admin')
   @Patch(':name')
   async update(@Param('name') name: string, @Body() body: unknown): Promise<ChannelResponse> {
     const changes = parseInput(updateChannelSchema, body, 'body');
@@ -38,6 +43,7 @@ export class ChannelsController {
   }
 
   /** Deactivates the channel; the row and its history stay. */
+  @Roles('admin')
   @Delete(':name')
   @HttpCode(200)
   async deactivate(@Param('name') name: string): Promise<ChannelResponse> {

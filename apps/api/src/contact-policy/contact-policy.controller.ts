@@ -1,8 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Put } from '@nestjs/common';
+import { Roles } from '#wayline/access';
 import { ContactSettingsService, type ChannelContactPolicy, type ContactPolicyResponse } from '#wayline/decisioning';
 
 /** The deployment's contact policy and the per-channel overrides. */
 @Controller('v1/admin/contact-policy')
+@Roles('marketer', 'analyst')
 export class ContactPolicyController {
   constructor(@Inject(ContactSettingsService) private readonly settings: ContactSettingsService) {}
 
@@ -12,6 +14,7 @@ export class ContactPolicyController {
   }
 
   @Put()
+  @Roles('marketer')
   replace(@Body() body: unknown): Promise<ContactPolicyResponse> {
     return this.settings.replacePolicy(body);
   }
@@ -22,12 +25,14 @@ export class ContactPolicyController {
   }
 
   @Put('channels/:name')
+  @Roles('marketer')
   replaceChannel(@Param('name') name: string, @Body() body: unknown): Promise<ChannelContactPolicy> {
     return this.settings.replaceChannelPolicy(name, body);
   }
 
   /** Returns the channel to the defaults: no caps of its own, no consent required. */
   @Delete('channels/:name')
+  @Roles('marketer')
   @HttpCode(200)
   deleteChannel(@Param('name') name: string): Promise<ChannelContactPolicy> {
     return this.settings.deleteChannelPolicy(name);

@@ -1,4 +1,5 @@
 import { Controller, Get, Header, Param, Query } from '@nestjs/common';
+import { Roles } from '#wayline/access';
 import { NextBestOfferService, type NextBestOfferResult } from '#wayline/decisioning';
 import { JourneyQueryService } from '#wayline/journeys';
 
@@ -10,12 +11,14 @@ export class CustomersController {
   ) {}
 
   @Get('journey')
+  @Roles('marketer', 'analyst')
   journey(@Param('customerId') customerId: string, @Query() query: unknown) {
     return this.journeys.getJourney(customerId, query);
   }
 
   /** Each call records a decision, so the response must never come from a cache. */
   @Get('next-best-offer')
+  @Roles('platform')
   @Header('cache-control', 'no-store')
   decide(@Param('customerId') customerId: string, @Query() query: unknown): Promise<NextBestOfferResult> {
     return this.nextBestOffer.decide(customerId, query);

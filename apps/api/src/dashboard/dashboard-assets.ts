@@ -20,6 +20,7 @@ const PUBLIC_ASSETS: Record<string, string> = {
   'dashboard.css': 'text/css; charset=utf-8',
   'main.js': JAVASCRIPT,
   'api-client.js': JAVASCRIPT,
+  'api-key.js': JAVASCRIPT,
   'dom.js': JAVASCRIPT,
   'format.js': JAVASCRIPT,
   'uplift-panel.js': JAVASCRIPT,

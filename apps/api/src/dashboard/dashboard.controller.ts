@@ -1,6 +1,7 @@
 import { open } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
+import { Public } from '#wayline/access';
 import type { Response } from 'express';
 import type { Logger } from 'pino';
 import { NotFoundError, ROOT_LOGGER } from '#wayline/common';
@@ -23,10 +24,12 @@ export const DASHBOARD_CONTENT_SECURITY_POLICY = [
 ].join('; ');
 
 /**
- * The analyst dashboard: one HTML page and a fixed allow-list of scripts and styles. It is
- * served by the API app, so any guard on the API applies to it as well.
+ * The analyst dashboard: one HTML page and a fixed allow-list of scripts and styles. They
+ * contain no data, so they are public. The page prompts for an API key and sends it with
+ * every call to the API.
  */
 @Controller('dashboard')
+@Public()
 export class DashboardController {
   /** Undefined when the files were not found, so that the rest of the API still starts. */
   private readonly assets: DashboardAssets | undefined;

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { Roles } from '#wayline/access';
 import { DeadLetterService, type DeadLetter } from '#wayline/delivery';
 
 /** A dead letter with dates as ISO 8601 strings. */
@@ -8,6 +9,7 @@ export interface DeadLetterResponse extends Omit<DeadLetter, 'sendAt' | 'failedA
 }
 
 @Controller('v1/admin/dead-letters')
+@Roles('marketer', 'analyst')
 export class DeadLettersController {
   constructor(@Inject(DeadLetterService) private readonly deadLetters: DeadLetterService) {}
 
@@ -19,12 +21,14 @@ export class DeadLettersController {
 
   /** Requeues every dead letter matching the body's ids, channel and campaign. */
   @Post('retry')
+  @Roles('admin')
   @HttpCode(200)
   retryMany(@Body() body: unknown): Promise<{ retried: number; ids: string[] }> {
     return this.deadLetters.retryMany(body);
   }
 
   @Post(':id/retry')
+  @Roles('admin')
   @HttpCode(200)
   retry(@Param('id') id: string): Promise<{ id: string; status: 'pending' }> {
     return this.deadLetters.retry(id);

@@ -1,7 +1,9 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { Roles } from '#wayline/access';
 import { MessageQueryService, type MessageView } from '#wayline/delivery';
 
 @Controller('v1/admin/messages')
+@Roles('marketer', 'analyst')
 export class MessagesController {
   constructor(@Inject(MessageQueryService) private readonly messages: MessageQueryService) {}
 

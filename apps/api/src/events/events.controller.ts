@@ -1,7 +1,9 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Roles } from '#wayline/access';
 import { EventIngestionService, type IngestionResult } from '#wayline/events';
 
 @Controller('v1/events')
+@Roles('platform')
 export class EventsController {
   constructor(private readonly ingestion: EventIngestionService) {}
 

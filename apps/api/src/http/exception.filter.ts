@@ -3,6 +3,7 @@ import { ArgumentsHost, Catch, HttpException, Inject, type ExceptionFilter } fro
 import type { Response } from 'express';
 import type { Logger } from 'pino';
 import { ConflictError, DomainError, NotFoundError, ROOT_LOGGER, ValidationError } from '#wayline/common';
+import { LiveStoreUnavailableError } from '#wayline/live-store';
 
 interface BodyParserError {
   type: string;
@@ -64,6 +65,22 @@ export class ExceptionToHttpFilter implements ExceptionFilter {
       const status = exception.getStatus();
       return { status, body: { error: httpErrorCode(status), message: exception.message } };
     }
+    if (exception instanceof LiveStoreUnavailableError) {
+      this.logger.warn({ err: exception }, 'The live store (Redis) was unreachable; responded with 503');
+      return {
+        status: 503,
+        body: { error: 'live_store_unavailable', message: 'The live store is unavailable; retry the request after a short wait' },
+        retryAfterSeconds: 2,
+      };
+    }
+    if (isDatabaseUnreachable(exception)) {
+      this.logger.warn({ err: exception }, 'The database was unreachable; responded with 503');
+      return {
+        status: 503,
+        body: { error: 'database_unavailable', message: 'The database is unavailable; retry the request after a short wait' },
+        retryAfterSeconds: 2,
+      };
+    }
     if (isStoreBusy(exception)) {
       this.logger.warn({ err: exception }, 'The database was saturated or unreachable; responded with 503');
       return {
@@ -103,18 +120,58 @@ export class ExceptionToHttpFilter implements ExceptionFilter {
 
 function httpErrorCode(status: number): string {
   if (status === 401) return 'unauthorized';
+  if (status === 403) return 'forbidden';
   if (status === 404) return 'not_found';
   if (status === 405) return 'method_not_allowed';
+  if (status === 413) return 'payload_too_large';
   if (status === 415) return 'unsupported_media_type';
+  if (status === 429) return 'rate_limited';
   return status >= 500 ? 'internal_error' : 'bad_request';
 }
 
 /**
- * Prisma codes that mean the database is saturated or unreachable, not that the request is
- * wrong. P2028 and P2024: no transaction or pooled connection in time. P2037: the server
- * rejects more connections. P1001 and P1017: the server is unreachable or closed the connection.
+ * Prisma codes that mean the database is saturated, not that the request is wrong. P2028
+ * and P2024: no transaction or pooled connection in time. P2037: the server rejects more connections.
  */
-const STORE_UNAVAILABLE_CODES: ReadonlySet<string> = new Set(['P2028', 'P2024', 'P2037', 'P1001', 'P1017']);
+const STORE_UNAVAILABLE_CODES: ReadonlySet<string> = new Set(['P2028', 'P2024', 'P2037']);
+
+/** Prisma codes for a database that cannot be reached: P1001 unreachable, P1017 connection closed. */
+const DATABASE_UNREACHABLE_CODES: ReadonlySet<string> = new Set(['P1001', 'P1017']);
+
+/**
+ * Messages of the pg driver for a connection that broke, and of a PostgreSQL server that is
+ * restarting. Prisma's pg adapter passes some of them on as plain errors. Bare socket codes
+ * such as ECONNREFUSED are left out, because a webhook call fails with them too.
+ */
+const DATABASE_UNREACHABLE_MESSAGE =
+  /Connection terminated|connection error and is not queryable|terminating connection due to administrator command|the database system is (starting up|shutting down|in recovery mode)/i;
+
+/**
+ * Kinds of driver adapter error (Prisma 7) for a lost or refused connection. Raw queries
+ * report them under the generic code P2010, with the kind in `meta.driverAdapterError`.
+ */
+const UNREACHABLE_ADAPTER_ERROR_KINDS: ReadonlySet<string> = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout']);
+
+/**
+ * PostgreSQL is down, restarting or cut off: a 503 the client may retry. The error or the
+ * error it wraps (its `cause`) carries one of the codes, kinds or messages above.
+ */
+function isDatabaseUnreachable(error: unknown): boolean {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth += 1) {
+    const { code, meta } = current as { code?: unknown; meta?: { driverAdapterError?: { cause?: { kind?: unknown } } } };
+    if (typeof code === 'string' && DATABASE_UNREACHABLE_CODES.has(code)) {
+      return true;
+    }
+    const kind = meta?.driverAdapterError?.cause?.kind;
+    if (typeof kind === 'string' && UNREACHABLE_ADAPTER_ERROR_KINDS.has(kind)) {
+      return true;
+    }
+    if (DATABASE_UNREACHABLE_MESSAGE.test(current.message)) {
+      return true;
+    }
+  }
+  return false;
+}
 
 /**
  * The store is saturated or unreachable: a 503 the client may retry, not a fault of the

@@ -1,4 +1,5 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { Roles } from '#wayline/access';
 import {
   JourneyMapService,
   JourneyPathService,
@@ -9,6 +10,7 @@ import {
 } from '#wayline/journey-maps';
 
 @Controller('v1/journeys/:key')
+@Roles('marketer', 'analyst')
 export class JourneyMapsController {
   constructor(
     @Inject(JourneyMapService) private readonly maps: JourneyMapService,

@@ -1,8 +1,10 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { Roles } from '#wayline/access';
 import { JourneyQueryService } from '#wayline/journeys';
 
 /** Operators and load tests read here whether scoring keeps up with ingestion. */
 @Controller('v1/scoring')
+@Roles('marketer', 'analyst')
 export class ScoringStatusController {
   constructor(@Inject(JourneyQueryService) private readonly journeys: JourneyQueryService) {}
 

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Controller, Get } from '@nestjs/common';
+import { Public } from '#wayline/access';
 import { buildOpenApiDocument } from './openapi.document.ts';
 
 /** Version of the project's package.json, found upwards from this file (sources or dist/). */
@@ -21,6 +22,7 @@ function projectVersion(): string {
 }
 
 @Controller('openapi.json')
+@Public()
 export class OpenApiController {
   private readonly document = buildOpenApiDocument(projectVersion());
 

@@ -52,9 +52,13 @@ function operation(route: RouteDoc): JsonSchema {
   if (route.method === 'post' && route.path.startsWith('/v1/admin/')) {
     responses['409'] = errorResponse('A resource with that name or key exists');
   }
+  if (route.roles !== 'public') {
+    responses['401'] = errorResponse('Missing, malformed, unknown or revoked API key');
+    responses['403'] = errorResponse('The API key lacks a role this route admits');
+  }
   responses['500'] = errorResponse('Unexpected failure; the body carries only an error id');
 
-  const result: JsonSchema = { tags: [route.tag], summary: route.summary, parameters, responses };
+  const result: JsonSchema = { tags: [route.tag], summary: route.summary, parameters, responses, ...accessOf(route) };
   if (route.body) {
     const schemas = Array.isArray(route.body) ? route.body.map(inputSchema) : [inputSchema(route.body)];
     result.requestBody = {
@@ -63,6 +67,18 @@ function operation(route: RouteDoc): JsonSchema {
     };
   }
   return result;
+}
+
+/**
+ * The security requirement of an operation: none for public routes, otherwise the bearer
+ * API key, with the admitted roles in the description and in `x-wayline-roles`.
+ */
+function accessOf(route: RouteDoc): JsonSchema {
+  if (route.roles === 'public') {
+    return { security: [], description: 'Public: no API key needed.' };
+  }
+  const roles = ['admin', ...route.roles.filter((role) => role !== 'admin')];
+  return { security: [{ apiKey: [] }], description: `Roles: ${roles.join(', ')}.`, 'x-wayline-roles': roles };
 }
 
 /** Builds the OpenAPI 3.1 document of every route in {@link API_ROUTES}. */
@@ -80,6 +96,16 @@ export function buildOpenApiDocument(version: string): JsonSchema {
       description: 'Journey scoring, next best offer, scheduled outreach and uplift measurement.',
     },
     paths,
-    components: { schemas: { Error: errorSchema } },
+    security: [{ apiKey: [] }],
+    components: {
+      schemas: { Error: errorSchema },
+      securitySchemes: {
+        apiKey: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'An API key, sent as "Authorization: Bearer <key>". Each key has one role: admin, marketer, analyst or platform.',
+        },
+      },
+    },
   };
 }

@@ -1,7 +1,9 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Roles } from '#wayline/access';
 import { OutcomeService } from '#wayline/experiments';
 
 @Controller('v1/outcomes')
+@Roles('platform')
 export class OutcomesController {
   constructor(private readonly outcomes: OutcomeService) {}
 

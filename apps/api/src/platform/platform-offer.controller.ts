@@ -1,13 +1,13 @@
-import { Controller, Get, Inject, Param, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
+import { Roles } from '#wayline/access';
 import type { AppConfig } from '#wayline/config';
 import { APP_CONFIG } from '#wayline/config';
 import type { Request, Response } from 'express';
-import { PlatformKeyGuard } from './platform-key.guard.ts';
 import { matchesIfNoneMatch, PlatformOfferService } from './platform-offer.service.ts';
 
-/** Content pulled by e-mail platforms at send time, authenticated with a platform key. */
+/** Content pulled by e-mail platforms at send time, with a platform key. */
 @Controller('v1/platform/customers/:customerId')
-@UseGuards(PlatformKeyGuard)
+@Roles('platform')
 export class PlatformOfferController {
   constructor(
     @Inject(PlatformOfferService) private readonly offers: PlatformOfferService,

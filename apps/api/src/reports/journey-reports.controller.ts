@@ -1,7 +1,9 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { Roles } from '#wayline/access';
 import { FeedbackReportService } from '#wayline/journey-maps';
 
 @Controller('v1/reports')
+@Roles('marketer', 'analyst')
 export class JourneyReportsController {
   constructor(@Inject(FeedbackReportService) private readonly feedback: FeedbackReportService) {}
 

@@ -1,8 +1,10 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
+import { Roles } from '#wayline/access';
 import type { Response } from 'express';
 import { type ExportedReport, UpliftReportService } from '#wayline/experiments';
 
 @Controller('v1/reports')
+@Roles('marketer', 'analyst')
 export class ReportsController {
   constructor(private readonly uplift: UpliftReportService) {}
 

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { ROOT_LOGGER } from '#wayline/common';
 import { APP_CONFIG, type AppConfig } from '#wayline/config';
 import { ContactPolicyService } from '#wayline/decisioning';
-import { DeliveryService, type SendRecheck } from '#wayline/delivery';
+import { DEFAULT_TICK_BUDGET_MS, DeliveryService, type SendRecheck } from '#wayline/delivery';
 
 /**
  * Runs {@link DeliveryService.deliverDue} every `delivery.intervalMs`. Ticks in one
@@ -69,7 +69,7 @@ export class DeliveryJob implements OnModuleInit, OnModuleDestroy {
 
   private async runTick(): Promise<void> {
     try {
-      const result = await this.delivery.deliverDue();
+      const result = await this.delivery.deliverDue(new Date(), DEFAULT_TICK_BUDGET_MS, () => this.stopped);
       if (this.consecutiveFailures > 0) {
         this.logger.info({ failedTicks: this.consecutiveFailures }, 'Delivery ticks succeed again');
         this.consecutiveFailures = 0;

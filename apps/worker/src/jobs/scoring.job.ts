@@ -76,7 +76,7 @@ export class ScoringJob implements OnModuleInit, OnModuleDestroy {
     do {
       this.rerunRequested = false;
       try {
-        const result = await this.scoring.scorePending();
+        const result = await this.scoring.scorePending(undefined, undefined, () => this.stopped);
         if (result.events > 0) {
           this.logger.debug(result, 'Scored new events');
         }

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ConflictError } from '#wayline/common';
 import { Prisma, PRISMA, type PrismaClient } from '#wayline/database';
 import type { EligibilityRule, JsonValue } from '../rules/eligibility-rule.ts';
+import { CatalogChanges } from '../shared/catalog-changes.ts';
 import { compareCodeUnits } from '../shared/compare.ts';
 import { isUniqueViolation } from '../shared/prisma-errors.ts';
 import type { ContextWeight, OfferBudget } from './campaign-policy.schemas.ts';
@@ -27,7 +28,10 @@ type CampaignRow = Prisma.CampaignGetPayload<{ include: typeof withOffers }>;
 
 @Injectable()
 export class CampaignRepository {
-  constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
+  constructor(
+    @Inject(PRISMA) private readonly prisma: PrismaClient,
+    @Inject(CatalogChanges) private readonly changes: CatalogChanges,
+  ) {}
 
   async findByKey(key: string): Promise<CampaignView | null> {
     const row = await this.prisma.campaign.findUnique({ where: { key }, include: withOffers });
@@ -45,13 +49,14 @@ export class CampaignRepository {
 
   /**
    * Inserts the campaign and its offer links. Prisma runs a nested write as one
-   * transaction, so a failure leaves neither behind.
+   * transaction, so a failure leaves neither behind. With a caller's transaction
+   * `client`, the caller announces the change through CatalogChanges after the commit.
    *
    * @throws ConflictError when the key is taken.
    */
-  async create(data: NewCampaign, offerIds: string[]): Promise<CampaignView> {
+  async create(data: NewCampaign, offerIds: string[], client?: Prisma.TransactionClient): Promise<CampaignView> {
     try {
-      const row = await this.prisma.campaign.create({
+      const row = await (client ?? this.prisma).campaign.create({
         data: {
           ...toCampaignColumns(data),
           rule: data.rule as Prisma.InputJsonValue,
@@ -59,6 +64,9 @@ export class CampaignRepository {
         },
         include: withOffers,
       });
+      if (client === undefined) {
+        await this.changes.announce();
+      }
       return toCampaignView(row);
     } catch (error) {
       throw translateKeyConflict(error, data.key);
@@ -67,25 +75,32 @@ export class CampaignRepository {
 
   /**
    * Applies `changes` and, when `offerIds` is given, replaces the linked offers with
-   * exactly those, in one transaction.
+   * exactly those, in one transaction: the caller's `client`, or a new one. With a
+   * caller's transaction, the caller announces the change after the commit.
    *
    * @throws ConflictError when `changes.key` is taken.
    */
-  async update(id: string, changes: CampaignChanges, offerIds?: string[]): Promise<CampaignView> {
-    try {
-      return await this.prisma.$transaction(async (tx) => {
-        // Updating the campaign row first, on every call, locks it. A concurrent update of the
-        // same campaign then waits here instead of interleaving its delete and insert of the links.
-        await tx.campaign.update({
-          where: { id },
-          data: { ...toCampaignColumns(changes), updatedAt: new Date() },
-        });
-        if (offerIds !== undefined) {
-          await tx.campaignOffer.deleteMany({ where: { campaignId: id } });
-          await tx.campaignOffer.createMany({ data: offerIds.map((offerId) => ({ campaignId: id, offerId })) });
-        }
-        return toCampaignView(await tx.campaign.findUniqueOrThrow({ where: { id }, include: withOffers }));
+  async update(id: string, changes: CampaignChanges, offerIds?: string[], client?: Prisma.TransactionClient): Promise<CampaignView> {
+    const write = async (tx: Prisma.TransactionClient): Promise<CampaignView> => {
+      // Updating the campaign row first, on every call, locks it. A concurrent update of the
+      // same campaign then waits here instead of interleaving its delete and insert of the links.
+      await tx.campaign.update({
+        where: { id },
+        data: { ...toCampaignColumns(changes), updatedAt: new Date() },
       });
+      if (offerIds !== undefined) {
+        await tx.campaignOffer.deleteMany({ where: { campaignId: id } });
+        await tx.campaignOffer.createMany({ data: offerIds.map((offerId) => ({ campaignId: id, offerId })) });
+      }
+      return toCampaignView(await tx.campaign.findUniqueOrThrow({ where: { id }, include: withOffers }));
+    };
+    try {
+      if (client !== undefined) {
+        return await write(client);
+      }
+      const campaign = await this.prisma.$transaction(write);
+      await this.changes.announce();
+      return campaign;
     } catch (error) {
       throw translateKeyConflict(error, changes.key);
     }
@@ -97,21 +112,6 @@ export class CampaignRepository {
    * given. Campaigns left without offers are omitted. Ordered by priority, highest
    * first, then by key.
    */
-  /**
-   * Returns a text that changes whenever a campaign, offer, channel or campaign's offer list is
-   * created, changed or deleted: row counts and latest update times. Deciding whether a
-   * cached catalog is still current costs this one small query.
-   */
-  async catalogFingerprint(): Promise<string> {
-    const [row] = await this.prisma.$queryRaw<Array<{ fingerprint: string }>>`
-      SELECT concat_ws('/',
-        (SELECT count(*) || '@' || coalesce(max(updated_at)::text, '') FROM campaigns),
-        (SELECT count(*) || '@' || coalesce(max(updated_at)::text, '') FROM offers),
-        (SELECT count(*) || '@' || coalesce(max(updated_at)::text, '') FROM channels),
-        (SELECT count(*)::text FROM campaign_offers)) AS fingerprint`;
-    return row?.fingerprint ?? '';
-  }
-
   async findActive(now: Date, channelName?: string): Promise<ActiveCampaign[]> {
     const sendableOffer = {
       active: true,

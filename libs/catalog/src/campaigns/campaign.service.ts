@@ -4,6 +4,7 @@ import { ROOT_LOGGER, ValidationError, type FieldProblem } from '#wayline/common
 import { validateContentTemplates } from '#wayline/delivery';
 import { CatalogQueryService } from '../catalog-query.service.ts';
 import { OfferRepository } from '../offers/offer.repository.ts';
+import { AuditedCatalogWrite } from '../shared/audited-catalog-write.ts';
 import { CampaignRepository } from './campaign.repository.ts';
 import type { CreateCampaignInput, ListCampaignsQuery, UpdateCampaignInput } from './campaign.schemas.ts';
 import type { CampaignView } from './campaign.view.ts';
@@ -17,6 +18,7 @@ export class CampaignService {
     @Inject(CampaignRepository) private readonly campaigns: CampaignRepository,
     @Inject(OfferRepository) private readonly offers: OfferRepository,
     @Inject(CatalogQueryService) private readonly catalogQuery: CatalogQueryService,
+    @Inject(AuditedCatalogWrite) private readonly audited: AuditedCatalogWrite,
     @Inject(ROOT_LOGGER) rootLogger: Logger,
   ) {
     this.logger = rootLogger.child({ context: CampaignService.name });
@@ -31,23 +33,26 @@ export class CampaignService {
    */
   async create(input: CreateCampaignInput): Promise<CampaignView> {
     const offerIds = await this.resolveActiveOffers(input.offers);
-    const campaign = await this.campaigns.create(
-      {
-        key: input.key,
-        name: input.name,
-        rule: input.rule,
-        applicabilityRule: input.applicabilityRule,
-        suitabilityRule: input.suitabilityRule,
-        businessLever: input.businessLever,
-        contextWeights: input.contextWeights,
-        offerBudget: input.offerBudget,
-        holdoutShare: input.holdoutShare,
-        holdoutGroup: input.holdoutGroup ?? input.key,
-        priority: input.priority,
-        startsAt: input.startsAt ?? null,
-        endsAt: input.endsAt ?? null,
-      },
-      offerIds,
+    const campaign = await this.audited.save({ action: 'create', entityType: 'campaign', entityKey: byKey, before: null }, (tx) =>
+      this.campaigns.create(
+        {
+          key: input.key,
+          name: input.name,
+          rule: input.rule,
+          applicabilityRule: input.applicabilityRule,
+          suitabilityRule: input.suitabilityRule,
+          businessLever: input.businessLever,
+          contextWeights: input.contextWeights,
+          offerBudget: input.offerBudget,
+          holdoutShare: input.holdoutShare,
+          holdoutGroup: input.holdoutGroup ?? input.key,
+          priority: input.priority,
+          startsAt: input.startsAt ?? null,
+          endsAt: input.endsAt ?? null,
+        },
+        offerIds,
+        tx,
+      ),
     );
     this.logger.info({ campaignId: campaign.id, campaign: campaign.key, offers: input.offers }, 'Created campaign');
     return campaign;
@@ -72,7 +77,9 @@ export class CampaignService {
     const { offers, ...fields } = changes;
     const offerIds = offers === undefined ? undefined : await this.resolveActiveOffers(offers);
 
-    const updated = await this.campaigns.update(campaign.id, fields, offerIds);
+    const updated = await this.audited.save({ action: 'update', entityType: 'campaign', entityKey: byKey, before: campaign }, (tx) =>
+      this.campaigns.update(campaign.id, fields, offerIds, tx),
+    );
     this.logger.info({ campaignId: updated.id, campaign: updated.key, changed: Object.keys(changes) }, 'Updated campaign');
     return updated;
   }
@@ -80,7 +87,9 @@ export class CampaignService {
   /** @throws NotFoundError when no campaign has that key. */
   async deactivate(key: string): Promise<CampaignView> {
     const campaign = await this.catalogQuery.findCampaignByKey(key);
-    const updated = await this.campaigns.update(campaign.id, { active: false });
+    const updated = await this.audited.save({ action: 'deactivate', entityType: 'campaign', entityKey: byKey, before: campaign }, (tx) =>
+      this.campaigns.update(campaign.id, { active: false }, undefined, tx),
+    );
     this.logger.info({ campaignId: updated.id, campaign: updated.key }, 'Deactivated campaign');
     return updated;
   }
@@ -122,3 +131,5 @@ export class CampaignService {
     return names.map((name) => found.get(name)!.id);
   }
 }
+
+const byKey = (campaign: CampaignView): string => campaign.key;

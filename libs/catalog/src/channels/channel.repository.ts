@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ConflictError } from '#wayline/common';
-import { PRISMA, type ChannelModel, type PrismaClient } from '#wayline/database';
+import { PRISMA, type ChannelModel, type Prisma, type PrismaClient } from '#wayline/database';
+import { CatalogChanges } from '../shared/catalog-changes.ts';
 import { compareCodeUnits } from '../shared/compare.ts';
 import { isUniqueViolation } from '../shared/prisma-errors.ts';
 import type { ChannelKind } from '#wayline/delivery';
@@ -26,7 +27,10 @@ export interface ChannelChanges {
 
 @Injectable()
 export class ChannelRepository {
-  constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
+  constructor(
+    @Inject(PRISMA) private readonly prisma: PrismaClient,
+    @Inject(CatalogChanges) private readonly changes: CatalogChanges,
+  ) {}
 
   async findByName(name: string): Promise<ChannelView | null> {
     const row = await this.prisma.channel.findUnique({ where: { name } });
@@ -39,10 +43,19 @@ export class ChannelRepository {
     return rows.map(toChannelView).sort((a, b) => compareCodeUnits(a.name, b.name));
   }
 
-  /** @throws ConflictError when the name is taken. */
-  async create(data: NewChannel): Promise<ChannelView> {
+  /**
+   * Inserts the channel. With a caller's transaction `client`, the caller announces the
+   * change through CatalogChanges after the commit.
+   *
+   * @throws ConflictError when the name is taken.
+   */
+  async create(data: NewChannel, client?: Prisma.TransactionClient): Promise<ChannelView> {
     try {
-      return toChannelView(await this.prisma.channel.create({ data }));
+      const row = await (client ?? this.prisma).channel.create({ data });
+      if (client === undefined) {
+        await this.changes.announce();
+      }
+      return toChannelView(row);
     } catch (error) {
       if (isUniqueViolation(error, 'Channel')) {
         throw new ConflictError(`Channel '${data.name}' already exists; change it with PATCH or pick another name`, {
@@ -53,9 +66,16 @@ export class ChannelRepository {
     }
   }
 
-  /** Fields set to null are cleared; fields left undefined keep their value. */
-  async update(id: string, data: ChannelChanges): Promise<ChannelView> {
-    return toChannelView(await this.prisma.channel.update({ where: { id }, data }));
+  /**
+   * Fields set to null are cleared; fields left undefined keep their value. With a
+   * caller's transaction `client`, the caller announces the change after the commit.
+   */
+  async update(id: string, data: ChannelChanges, client?: Prisma.TransactionClient): Promise<ChannelView> {
+    const row = await (client ?? this.prisma).channel.update({ where: { id }, data });
+    if (client === undefined) {
+      await this.changes.announce();
+    }
+    return toChannelView(row);
   }
 }
 

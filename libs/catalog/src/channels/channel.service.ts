@@ -4,6 +4,7 @@ import { NotFoundError, ROOT_LOGGER, ValidationError } from '#wayline/common';
 import { APP_CONFIG, type AppConfig } from '#wayline/config';
 import { checkContentForKind, DEFAULT_RECIPIENT_ATTRIBUTE, type ChannelKind } from '#wayline/delivery';
 import { OfferRepository } from '../offers/offer.repository.ts';
+import { AuditedCatalogWrite } from '../shared/audited-catalog-write.ts';
 import { ChannelRepository, type ChannelChanges } from './channel.repository.ts';
 import type { CreateChannelInput, ListChannelsQuery, UpdateChannelInput } from './channel.schemas.ts';
 import type { ChannelView } from './channel.view.ts';
@@ -17,6 +18,7 @@ export class ChannelService {
   constructor(
     @Inject(ChannelRepository) private readonly channels: ChannelRepository,
     @Inject(OfferRepository) private readonly offers: OfferRepository,
+    @Inject(AuditedCatalogWrite) private readonly audited: AuditedCatalogWrite,
     @Inject(APP_CONFIG) config: AppConfig,
     @Inject(ROOT_LOGGER) rootLogger: Logger,
   ) {
@@ -32,10 +34,9 @@ export class ChannelService {
    */
   async create(input: CreateChannelInput): Promise<ChannelView> {
     this.requireTimeoutBelowLease(input.timeoutMs);
-    const channel = await this.channels.create({
-      ...input,
-      recipientAttribute: input.recipientAttribute ?? defaultRecipient(input.kind),
-    });
+    const channel = await this.audited.save({ action: 'create', entityType: 'channel', entityKey: byName, before: null }, (tx) =>
+      this.channels.create({ ...input, recipientAttribute: input.recipientAttribute ?? defaultRecipient(input.kind) }, tx),
+    );
     // The log line records only whether there is a secret, never the secret.
     this.logger.info({ channelId: channel.id, channel: channel.name, kind: channel.kind, signed: channel.hasSigningSecret }, 'Created channel');
     return channel;
@@ -77,7 +78,9 @@ export class ChannelService {
     if (kind !== channel.kind) {
       await this.requireOffersFitKind(channel, kind);
     }
-    const updated = await this.channels.update(channel.id, data);
+    const updated = await this.audited.save({ action: 'update', entityType: 'channel', entityKey: byName, before: channel }, (tx) =>
+      this.channels.update(channel.id, data, tx),
+    );
     this.logger.info({ channelId: updated.id, channel: updated.name, changed: Object.keys(changes) }, 'Updated channel');
     return updated;
   }
@@ -114,11 +117,15 @@ export class ChannelService {
    */
   async deactivate(name: string): Promise<ChannelView> {
     const channel = await this.get(name);
-    const updated = await this.channels.update(channel.id, { active: false });
+    const updated = await this.audited.save({ action: 'deactivate', entityType: 'channel', entityKey: byName, before: channel }, (tx) =>
+      this.channels.update(channel.id, { active: false }, tx),
+    );
     this.logger.info({ channelId: updated.id, channel: updated.name }, 'Deactivated channel');
     return updated;
   }
 }
+
+const byName = (channel: ChannelView): string => channel.name;
 
 function defaultRecipient(kind: ChannelKind): string | null {
   return kind === 'webhook' ? null : DEFAULT_RECIPIENT_ATTRIBUTE[kind];

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ConflictError } from '#wayline/common';
 import { PRISMA, type ChannelModel, type OfferModel, type Prisma, type PrismaClient } from '#wayline/database';
 import type { JsonValue } from '../rules/eligibility-rule.ts';
+import { CatalogChanges } from '../shared/catalog-changes.ts';
 import { compareCodeUnits } from '../shared/compare.ts';
 import { isUniqueViolation } from '../shared/prisma-errors.ts';
 import type { OfferView } from './offer.view.ts';
@@ -26,7 +27,10 @@ const withChannel = { channel: true } as const;
 
 @Injectable()
 export class OfferRepository {
-  constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
+  constructor(
+    @Inject(PRISMA) private readonly prisma: PrismaClient,
+    @Inject(CatalogChanges) private readonly changes: CatalogChanges,
+  ) {}
 
   async findByName(name: string): Promise<OfferView | null> {
     const row = await this.prisma.offer.findUnique({ where: { name }, include: withChannel });
@@ -50,13 +54,21 @@ export class OfferRepository {
     return rows.map(toOfferView).sort((a, b) => compareCodeUnits(a.name, b.name));
   }
 
-  /** @throws ConflictError when the name is taken. */
-  async create(data: NewOffer): Promise<OfferView> {
+  /**
+   * Inserts the offer. With a caller's transaction `client`, the caller announces the
+   * change through CatalogChanges after the commit.
+   *
+   * @throws ConflictError when the name is taken.
+   */
+  async create(data: NewOffer, client?: Prisma.TransactionClient): Promise<OfferView> {
     try {
-      const row = await this.prisma.offer.create({
+      const row = await (client ?? this.prisma).offer.create({
         data: { ...data, content: data.content as Prisma.InputJsonObject },
         include: withChannel,
       });
+      if (client === undefined) {
+        await this.changes.announce();
+      }
       return toOfferView(row);
     } catch (error) {
       if (isUniqueViolation(error, 'Offer')) {
@@ -68,12 +80,16 @@ export class OfferRepository {
     }
   }
 
-  async update(id: string, changes: OfferChanges): Promise<OfferView> {
-    const row = await this.prisma.offer.update({
+  /** With a caller's transaction `client`, the caller announces the change through CatalogChanges after the commit. */
+  async update(id: string, changes: OfferChanges, client?: Prisma.TransactionClient): Promise<OfferView> {
+    const row = await (client ?? this.prisma).offer.update({
       where: { id },
       data: { ...changes, content: changes.content as Prisma.InputJsonObject | undefined },
       include: withChannel,
     });
+    if (client === undefined) {
+      await this.changes.announce();
+    }
     return toOfferView(row);
   }
 }

@@ -5,6 +5,7 @@ import { checkContentForKind, validateContentTemplates } from '#wayline/delivery
 import type { JsonValue } from '../rules/eligibility-rule.ts';
 import { ChannelRepository } from '../channels/channel.repository.ts';
 import type { ChannelView } from '../channels/channel.view.ts';
+import { AuditedCatalogWrite } from '../shared/audited-catalog-write.ts';
 import { OfferRepository } from './offer.repository.ts';
 import type { CreateOfferInput, ListOffersQuery, UpdateOfferInput } from './offer.schemas.ts';
 import type { OfferView } from './offer.view.ts';
@@ -20,6 +21,7 @@ export class OfferService {
   constructor(
     @Inject(OfferRepository) private readonly offers: OfferRepository,
     @Inject(ChannelRepository) private readonly channels: ChannelRepository,
+    @Inject(AuditedCatalogWrite) private readonly audited: AuditedCatalogWrite,
     @Inject(ROOT_LOGGER) rootLogger: Logger,
   ) {
     this.logger = rootLogger.child({ context: OfferService.name });
@@ -34,13 +36,18 @@ export class OfferService {
   async create(input: CreateOfferInput): Promise<OfferView> {
     const channel = await this.requireActiveChannel(input.channel);
     checkContent(input.content, input.requiredAttributes, channel);
-    const offer = await this.offers.create({
-      name: input.name,
-      channelId: channel.id,
-      content: input.content,
-      value: input.value,
-      requiredAttributes: input.requiredAttributes,
-    });
+    const offer = await this.audited.save({ action: 'create', entityType: 'offer', entityKey: byName, before: null }, (tx) =>
+      this.offers.create(
+        {
+          name: input.name,
+          channelId: channel.id,
+          content: input.content,
+          value: input.value,
+          requiredAttributes: input.requiredAttributes,
+        },
+        tx,
+      ),
+    );
     this.logger.info({ offerId: offer.id, offer: offer.name, channel: channel.name }, 'Created offer');
     return offer;
   }
@@ -81,13 +88,19 @@ export class OfferService {
       }
     }
 
-    const updated = await this.offers.update(offer.id, {
-      channelId: channel?.id,
-      content: changes.content,
-      value: changes.value,
-      requiredAttributes: changes.requiredAttributes,
-      active: changes.active,
-    });
+    const updated = await this.audited.save({ action: 'update', entityType: 'offer', entityKey: byName, before: offer }, (tx) =>
+      this.offers.update(
+        offer.id,
+        {
+          channelId: channel?.id,
+          content: changes.content,
+          value: changes.value,
+          requiredAttributes: changes.requiredAttributes,
+          active: changes.active,
+        },
+        tx,
+      ),
+    );
     this.logger.info({ offerId: updated.id, offer: updated.name, changed: Object.keys(changes) }, 'Updated offer');
     return updated;
   }
@@ -99,7 +112,9 @@ export class OfferService {
    */
   async deactivate(name: string): Promise<OfferView> {
     const offer = await this.get(name);
-    const updated = await this.offers.update(offer.id, { active: false });
+    const updated = await this.audited.save({ action: 'deactivate', entityType: 'offer', entityKey: byName, before: offer }, (tx) =>
+      this.offers.update(offer.id, { active: false }, tx),
+    );
     this.logger.info({ offerId: updated.id, offer: updated.name }, 'Deactivated offer');
     return updated;
   }
@@ -118,6 +133,8 @@ export class OfferService {
     return channel;
   }
 }
+
+const byName = (offer: OfferView): string => offer.name;
 
 /**
  * Rejects content whose templates do not parse or name variables outside the allowed

@@ -148,7 +148,8 @@ export class PolicyFactsRepository {
   }
 }
 
-function toPolicyCustomer(row: {
+/** Maps a customer row to the shape policy facts and scores read, with its scoring state parsed. */
+export function toPolicyCustomer(row: {
   id: string;
   attributes: unknown;
   scoringState: unknown;

@@ -21,7 +21,9 @@ export class HoldoutAssignmentRepository {
   /**
    * Stores the rows that are not stored yet and returns the rows in force for those groups.
    * When a concurrent decision stored a group first, its row wins, so the caller must use
-   * the returned arms.
+   * the returned arms. One statement inserts and reads back. A row that a concurrent
+   * transaction committed while that statement waited on it is newer than the statement's
+   * snapshot, so a second statement reads such groups.
    */
   async insertMissing(
     customerId: string,
@@ -31,14 +33,38 @@ export class HoldoutAssignmentRepository {
     if (assignments.length === 0) {
       return [];
     }
-    await client.holdoutAssignment.createMany({
-      data: assignments.map((assignment) => ({ customerId, ...assignment })),
-      skipDuplicates: true,
-    });
-    const rows = await client.holdoutAssignment.findMany({
-      where: { customerId, holdoutGroup: { in: assignments.map((assignment) => assignment.holdoutGroup) } },
-      select: { holdoutGroup: true, arm: true, holdoutShare: true, salt: true },
-    });
-    return rows.map((row) => ({ ...row, arm: row.arm as Arm }));
+    const groups = assignments.map((assignment) => assignment.holdoutGroup);
+    const rows = await client.$queryRaw<AssignmentRow[]>`
+      WITH inserted AS (
+        INSERT INTO holdout_assignments (holdout_group, customer_id, arm, holdout_share, salt)
+        SELECT holdout_group, ${customerId}, arm, holdout_share, salt
+        FROM unnest(${groups}::text[], ${assignments.map((assignment) => assignment.arm)}::text[],
+                    ${assignments.map((assignment) => assignment.holdoutShare)}::float8[],
+                    ${assignments.map((assignment) => assignment.salt)}::text[]) AS new (holdout_group, arm, holdout_share, salt)
+        ON CONFLICT DO NOTHING
+        RETURNING holdout_group, arm, holdout_share, salt
+      )
+      SELECT holdout_group, arm, holdout_share, salt FROM inserted
+      UNION ALL
+      SELECT holdout_group, arm, holdout_share, salt FROM holdout_assignments
+      WHERE customer_id = ${customerId} AND holdout_group = ANY(${groups}::text[])
+        AND holdout_group NOT IN (SELECT holdout_group FROM inserted)`;
+    if (rows.length < groups.length) {
+      const found = new Set(rows.map((row) => row.holdout_group));
+      const unseen = groups.filter((group) => !found.has(group));
+      rows.push(
+        ...(await client.$queryRaw<AssignmentRow[]>`
+          SELECT holdout_group, arm, holdout_share, salt FROM holdout_assignments
+          WHERE customer_id = ${customerId} AND holdout_group = ANY(${unseen}::text[])`),
+      );
+    }
+    return rows.map((row) => ({ holdoutGroup: row.holdout_group, arm: row.arm as Arm, holdoutShare: row.holdout_share, salt: row.salt }));
   }
+}
+
+interface AssignmentRow {
+  holdout_group: string;
+  arm: string;
+  holdout_share: number;
+  salt: string;
 }

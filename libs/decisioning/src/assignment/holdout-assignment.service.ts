@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ConflictError } from '#wayline/common';
 import { APP_CONFIG, type AppConfig } from '#wayline/config';
 import type { Prisma } from '#wayline/database';
-import { type ArmAssignment, GLOBAL_CONTROL_GROUP, HoldoutPlan } from './holdout-assignment.ts';
+import { type ArmAssignment, GLOBAL_CONTROL_GROUP, HoldoutPlan, type StoredAssignment } from './holdout-assignment.ts';
 import { HoldoutAssignmentRepository } from './holdout-assignment.repository.ts';
 
 interface HoldoutCampaign {
@@ -18,10 +18,16 @@ export class HoldoutAssignmentService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Reads the customer's stored arms in the campaigns' groups and the global group. */
-  async planFor(customerId: string, campaigns: readonly HoldoutCampaign[]): Promise<HoldoutPlan> {
+  /**
+   * Plans with the customer's stored arms in the campaigns' groups and the global group.
+   * They are read unless the caller passes `prefetched`, all of the customer's stored arms.
+   */
+  async planFor(customerId: string, campaigns: readonly HoldoutCampaign[], prefetched?: readonly StoredAssignment[]): Promise<HoldoutPlan> {
     const groups = [...new Set([GLOBAL_CONTROL_GROUP, ...campaigns.map((campaign) => campaign.holdoutGroup)])];
-    const stored = await this.assignments.findForCustomer(customerId, groups);
+    const stored =
+      prefetched === undefined
+        ? await this.assignments.findForCustomer(customerId, groups)
+        : prefetched.filter((assignment) => groups.includes(assignment.holdoutGroup));
     return new HoldoutPlan(customerId, stored, this.globalControl());
   }
 

@@ -85,7 +85,7 @@ export interface CapCounterInput {
 export function capCounters(input: CapCounterInput): CapCounter[] {
   const { day, week } = capPeriods(input.sendAt, input.timeZone);
   const recorded = input.recorded ?? { allDay: 0, allWeek: 0, channelDay: 0, channelWeek: 0 };
-  const base = `contact-cap:${input.scope}:${encodeURIComponent(input.customerId)}`;
+  const base = capCounterBase(input.scope, input.customerId);
 
   const counters: CapCounter[] = [];
   const add = (appliesTo: string, keyPart: string, caps: Caps, initialDay: number, initialWeek: number) => {
@@ -115,4 +115,13 @@ export function capCounters(input: CapCounterInput): CapCounter[] {
   add('all', 'all', input.overall, recorded.allDay, recorded.allWeek);
   add(input.channel, `channel:${input.channel}`, input.perChannel, recorded.channelDay, recorded.channelWeek);
   return counters;
+}
+
+function capCounterBase(scope: CapScope, customerId: string): string {
+  return `contact-cap:${scope}:${encodeURIComponent(customerId)}`;
+}
+
+/** Key prefixes of every cap counter of one customer, in both scopes, so erasure can find them all. */
+export function capCounterKeyPrefixes(customerId: string): string[] {
+  return (['send', 'control'] as const).map((scope) => `${capCounterBase(scope, customerId)}:`);
 }

@@ -1,5 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Prisma, PRISMA, type PrismaClient } from '#wayline/database';
+import { DecisioningChanges } from '../decisioning-changes.ts';
 import type { CapPeriods, Caps, CapScope, RecordedSends } from './cap-counters.ts';
 import { NEGATIVE_EMOTION_LABELS } from './cooldown.ts';
 import type { ConsentStatus } from './contact-policy.schemas.ts';
@@ -40,6 +41,21 @@ export interface ContactContext {
   lastNegativeAt: Date | null;
 }
 
+/** The global policy and every channel's own policy, as decisions keep them in memory. */
+export interface ContactPolicies {
+  global: GlobalContactPolicy;
+  /** By channel name; a channel missing here has no caps and needs no consent. */
+  channels: ReadonlyMap<string, ChannelContactPolicy>;
+}
+
+/** The facts of one customer that the contact policy checks on one channel. */
+export interface CustomerContact {
+  /** The customer's own time zone, or null to use the policy's default. */
+  timeZone: string | null;
+  consent: ConsentStatus | null;
+  lastNegativeAt: Date | null;
+}
+
 export interface CustomerConsentRow {
   channel: string;
   status: ConsentStatus;
@@ -48,10 +64,13 @@ export interface CustomerConsentRow {
 
 @Injectable()
 export class ContactPolicyRepository {
-  constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
+  constructor(
+    @Inject(PRISMA) private readonly prisma: PrismaClient,
+    @Optional() @Inject(DecisioningChanges) private readonly changes?: DecisioningChanges,
+  ) {}
 
-  async findGlobal(): Promise<GlobalContactPolicy> {
-    const row = await this.prisma.contactPolicy.findUnique({ where: { id: GLOBAL_POLICY_ID } });
+  async findGlobal(client: Prisma.TransactionClient = this.prisma): Promise<GlobalContactPolicy> {
+    const row = await client.contactPolicy.findUnique({ where: { id: GLOBAL_POLICY_ID } });
     if (row === null) {
       return DEFAULT_CONTACT_POLICY;
     }
@@ -65,7 +84,8 @@ export class ContactPolicyRepository {
     };
   }
 
-  async saveGlobal(policy: Omit<GlobalContactPolicy, 'updatedAt'>): Promise<void> {
+  /** Writes the policy; with a caller's transaction `client`, the caller calls {@link announceChange} after the commit. */
+  async saveGlobal(policy: Omit<GlobalContactPolicy, 'updatedAt'>, client?: Prisma.TransactionClient): Promise<void> {
     const data = {
       maxPerDay: policy.maxPerDay,
       maxPerWeek: policy.maxPerWeek,
@@ -74,7 +94,15 @@ export class ContactPolicyRepository {
       cooldownHours: policy.cooldownHours,
       defaultTimeZone: policy.defaultTimeZone,
     };
-    await this.prisma.contactPolicy.upsert({ where: { id: GLOBAL_POLICY_ID }, create: { id: GLOBAL_POLICY_ID, ...data }, update: data });
+    await (client ?? this.prisma).contactPolicy.upsert({ where: { id: GLOBAL_POLICY_ID }, create: { id: GLOBAL_POLICY_ID, ...data }, update: data });
+    if (client === undefined) {
+      await this.announceChange();
+    }
+  }
+
+  /** Tells every replica that a contact policy changed; after the commit, so that they read the new rows. */
+  async announceChange(): Promise<void> {
+    await this.changes?.contactPolicy.announce();
   }
 
   /** Lists the channels that have their own policy, ordered by channel name. */
@@ -85,45 +113,50 @@ export class ContactPolicyRepository {
       .sort(byChannelName);
   }
 
-  async saveChannelPolicy(channelId: string, policy: Caps & { requiresConsent: boolean }): Promise<void> {
+  /** Writes the channel's policy; with a caller's transaction `client`, the caller calls {@link announceChange} after the commit. */
+  async saveChannelPolicy(channelId: string, policy: Caps & { requiresConsent: boolean }, client?: Prisma.TransactionClient): Promise<void> {
     const data = { maxPerDay: policy.maxPerDay, maxPerWeek: policy.maxPerWeek, requiresConsent: policy.requiresConsent };
-    await this.prisma.channelContactPolicy.upsert({ where: { channelId }, create: { channelId, ...data }, update: data });
+    await (client ?? this.prisma).channelContactPolicy.upsert({ where: { channelId }, create: { channelId, ...data }, update: data });
+    if (client === undefined) {
+      await this.announceChange();
+    }
   }
 
-  /** Deletes the channel's own policy; returns whether there was one. */
-  async deleteChannelPolicy(channelId: string): Promise<boolean> {
-    const { count } = await this.prisma.channelContactPolicy.deleteMany({ where: { channelId } });
+  /**
+   * Deletes the channel's own policy; returns whether there was one. With a caller's
+   * transaction `client`, the caller calls {@link announceChange} after the commit.
+   */
+  async deleteChannelPolicy(channelId: string, client?: Prisma.TransactionClient): Promise<boolean> {
+    const { count } = await (client ?? this.prisma).channelContactPolicy.deleteMany({ where: { channelId } });
+    if (count > 0 && client === undefined) {
+      await this.announceChange();
+    }
     return count > 0;
   }
 
   /** Reads the channel's policy, or the channel defaults: no caps, consent not required. */
-  async findChannelPolicy(channelId: string, channelName: string): Promise<ChannelContactPolicy> {
-    const row = await this.prisma.channelContactPolicy.findUnique({ where: { channelId } });
+  async findChannelPolicy(channelId: string, channelName: string, client: Prisma.TransactionClient = this.prisma): Promise<ChannelContactPolicy> {
+    const row = await client.channelContactPolicy.findUnique({ where: { channelId } });
     return toChannelPolicy(channelName, row);
   }
 
-  /** Loads the policy, the channel's settings and the customer's time zone, consent and latest negative event. */
-  async findContactContext(customerId: string, channelName: string): Promise<ContactContext> {
-    const [policy, channel, customer, lastNegative] = await Promise.all([
-      this.findGlobal(),
-      this.prisma.channel.findUnique({
-        where: { name: channelName },
-        select: { contactPolicy: true, consents: { where: { customerId }, select: { status: true } } },
-      }),
-      this.prisma.customer.findUnique({ where: { id: customerId }, select: { timeZone: true } }),
-      this.prisma.event.findFirst({
-        where: { customerId, emotionLabel: { in: [...NEGATIVE_EMOTION_LABELS] } },
-        orderBy: { occurredAt: 'desc' },
-        select: { occurredAt: true },
-      }),
-    ]);
-    return {
-      policy,
-      channel: toChannelPolicy(channelName, channel?.contactPolicy ?? null),
-      customerTimeZone: customer?.timeZone ?? null,
-      consent: (channel?.consents[0]?.status as ConsentStatus | undefined) ?? null,
-      lastNegativeAt: lastNegative?.occurredAt ?? null,
-    };
+  /** Reads the global policy and every channel's own policy. */
+  async findPolicies(): Promise<ContactPolicies> {
+    const [global, channels] = await Promise.all([this.findGlobal(), this.listChannelPolicies()]);
+    return { global, channels: new Map(channels.map((policy) => [policy.channel, policy])) };
+  }
+
+  /** Reads the customer's time zone, consent on the channel and latest negative event in one query. */
+  async findCustomerContact(customerId: string, channelName: string): Promise<CustomerContact> {
+    const [row] = await this.prisma.$queryRaw<Array<{ time_zone: string | null; consent: string | null; last_negative_at: Date | null }>>`
+      SELECT (SELECT time_zone FROM customers WHERE id = ${customerId}) AS time_zone,
+             (SELECT consent.status
+                FROM customer_consents consent JOIN channels channel ON channel.id = consent.channel_id
+               WHERE consent.customer_id = ${customerId} AND channel.name = ${channelName}) AS consent,
+             (SELECT occurred_at FROM events
+               WHERE customer_id = ${customerId} AND emotion_label = ANY(${[...NEGATIVE_EMOTION_LABELS]}::text[])
+               ORDER BY occurred_at DESC LIMIT 1) AS last_negative_at`;
+    return { timeZone: row?.time_zone ?? null, consent: (row?.consent as ConsentStatus | null) ?? null, lastNegativeAt: row?.last_negative_at ?? null };
   }
 
   /**
@@ -198,6 +231,17 @@ export class ContactPolicyRepository {
       .map((row) => ({ channel: row.channel.name, status: row.status as ConsentStatus, updatedAt: row.updatedAt }))
       .sort(byChannelName);
   }
+}
+
+/** Combines the policies with one customer's facts for the checks on `channelName`. */
+export function contactContextOf(policies: ContactPolicies, channelName: string, customer: CustomerContact): ContactContext {
+  return {
+    policy: policies.global,
+    channel: policies.channels.get(channelName) ?? toChannelPolicy(channelName, null),
+    customerTimeZone: customer.timeZone,
+    consent: customer.consent,
+    lastNegativeAt: customer.lastNegativeAt,
+  };
 }
 
 /** Orders by channel name in UTF-16 code unit order, the same on every machine and locale. */

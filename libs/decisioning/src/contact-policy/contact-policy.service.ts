@@ -1,11 +1,18 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { ROOT_LOGGER } from '#wayline/common';
-import { LIVE_STORE, type LiveStore } from '#wayline/live-store';
+import { LIVE_STORE, SignalledCache, type LiveStore } from '#wayline/live-store';
 import type { SendRecheck, SendRecheckSubject, SendRecheckVerdict } from '#wayline/delivery';
 import type { Arm } from '../assignment/holdout-assignment.ts';
 import { capCounters, capPeriods, type CapCounter, type CapScope, type Caps } from './cap-counters.ts';
-import { ContactPolicyRepository, type ContactContext } from './contact-policy.repository.ts';
+import { DecisioningChanges } from '../decisioning-changes.ts';
+import {
+  contactContextOf,
+  ContactPolicyRepository,
+  type ContactContext,
+  type ContactPolicies,
+  type CustomerContact,
+} from './contact-policy.repository.ts';
 import { cooldownEnd, isCoolingDown } from './cooldown.ts';
 import { formatClockTime, quietHoursEnd } from './quiet-hours.ts';
 
@@ -45,6 +52,19 @@ export interface PolicyApproval<Candidate> {
   release(): Promise<void>;
 }
 
+/**
+ * Longest time a process keeps the contact policies in memory. A change made through this
+ * process shows at once, and one made by another replica when its change message arrives;
+ * this bound covers a lost message.
+ */
+export const CONTACT_POLICY_CACHE_MS = 1_000;
+
+/** A customer's contact facts on one channel that the caller has already read. */
+export interface PrefetchedContact {
+  channel: string;
+  contact: CustomerContact;
+}
+
 interface ChannelVerdict {
   blocked: boolean;
   sendAt: Date;
@@ -60,13 +80,17 @@ interface ChannelVerdict {
 @Injectable()
 export class ContactPolicyService implements SendRecheck {
   private readonly logger: Logger;
+  /** Null without change messages, as when a test builds the service by hand: the policies are then read on every check. */
+  private readonly policies: SignalledCache<ContactPolicies> | null;
 
   constructor(
     @Inject(ContactPolicyRepository) private readonly repository: ContactPolicyRepository,
     @Inject(LIVE_STORE) private readonly liveStore: LiveStore,
     @Inject(ROOT_LOGGER) rootLogger: Logger,
+    @Optional() @Inject(DecisioningChanges) changes?: DecisioningChanges,
   ) {
     this.logger = rootLogger.child({ context: ContactPolicyService.name });
+    this.policies = changes === undefined ? null : new SignalledCache(changes.contactPolicy, CONTACT_POLICY_CACHE_MS, () => this.repository.findPolicies());
   }
 
   /**
@@ -75,12 +99,14 @@ export class ContactPolicyService implements SendRecheck {
    * and the channel, so they run once per channel. Both arms go through every check, so
    * the control arm is chosen under the same rules as treatment. Treatment reserves the
    * customer's real send counters, and control reserves a separate set with the same caps.
+   * `prefetched` saves the query for the customer's facts on that channel.
    */
   async selectCandidate<Candidate>(
     customerId: string,
     candidates: Candidate[],
     describe: (candidate: Candidate) => PolicySubject,
     now: Date,
+    prefetched?: PrefetchedContact,
   ): Promise<{ approval: PolicyApproval<Candidate> | null; reasons: PolicyReason[] }> {
     const reasons: PolicyReason[] = [];
     const verdicts = new Map<string, ChannelVerdict>();
@@ -91,7 +117,7 @@ export class ContactPolicyService implements SendRecheck {
       const subject = describe(candidate);
       let verdict = verdicts.get(subject.channel);
       if (verdict === undefined) {
-        verdict = await this.checkChannel(customerId, subject.channel, now, reasons);
+        verdict = await this.checkChannel(customerId, subject.channel, now, reasons, prefetched);
         verdicts.set(subject.channel, verdict);
       }
       if (verdict.blocked) {
@@ -196,8 +222,14 @@ export class ContactPolicyService implements SendRecheck {
   }
 
   /** Runs the checks that depend only on the customer and the channel, and records a reason for each. */
-  private async checkChannel(customerId: string, channel: string, now: Date, reasons: PolicyReason[]): Promise<ChannelVerdict> {
-    const context = await this.repository.findContactContext(customerId, channel);
+  private async checkChannel(
+    customerId: string,
+    channel: string,
+    now: Date,
+    reasons: PolicyReason[],
+    prefetched?: PrefetchedContact,
+  ): Promise<ChannelVerdict> {
+    const context = await this.loadContext(customerId, channel, prefetched);
     const timeZone = context.customerTimeZone ?? context.policy.defaultTimeZone;
     const verdict: ChannelVerdict = { blocked: true, sendAt: now, timeZone, context };
 
@@ -262,6 +294,14 @@ export class ContactPolicyService implements SendRecheck {
     }
     verdict.blocked = false;
     return verdict;
+  }
+
+  private async loadContext(customerId: string, channel: string, prefetched?: PrefetchedContact): Promise<ContactContext> {
+    const [policies, contact] = await Promise.all([
+      this.policies?.get() ?? this.repository.findPolicies(),
+      prefetched?.channel === channel ? prefetched.contact : this.repository.findCustomerContact(customerId, channel),
+    ]);
+    return contactContextOf(policies, channel, contact);
   }
 }
 

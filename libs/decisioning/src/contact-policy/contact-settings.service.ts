@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { AuditLog } from '#wayline/audit';
 import { ChannelService } from '#wayline/catalog';
 import { customerIdSchema, NotFoundError, parseInput, ROOT_LOGGER, ValidationError } from '#wayline/common';
 import { ContactPolicyRepository, type ChannelContactPolicy, type CustomerConsentRow, type GlobalContactPolicy } from './contact-policy.repository.ts';
@@ -38,6 +39,7 @@ export class ContactSettingsService {
   constructor(
     @Inject(ContactPolicyRepository) private readonly repository: ContactPolicyRepository,
     @Inject(ChannelService) private readonly channels: ChannelService,
+    @Inject(AuditLog) private readonly audit: AuditLog,
     @Inject(ROOT_LOGGER) rootLogger: Logger,
   ) {
     this.logger = rootLogger.child({ context: ContactSettingsService.name });
@@ -51,7 +53,13 @@ export class ContactSettingsService {
   /** Replaces the global policy; fields left out of the body return to their defaults. */
   async replacePolicy(body: unknown): Promise<ContactPolicyResponse> {
     const input = parseInput(contactPolicyInputSchema, body, 'body');
-    await this.repository.saveGlobal(input);
+    await this.audit.inTransaction(async (tx) => {
+      const before = await this.repository.findGlobal(tx);
+      await this.repository.saveGlobal(input, tx);
+      const after = await this.repository.findGlobal(tx);
+      await this.audit.record(tx, { action: before.updatedAt === null ? 'create' : 'update', entityType: 'contact-policy', entityKey: 'global', before: orNull(before), after });
+    });
+    await this.repository.announceChange();
     this.logger.info({ changed: 'contact-policy' }, 'Replaced the contact policy');
     return this.getPolicy();
   }
@@ -66,7 +74,20 @@ export class ContactSettingsService {
   async replaceChannelPolicy(name: string, body: unknown): Promise<ChannelContactPolicy> {
     const channel = await this.channels.get(name);
     const input = parseInput(channelContactPolicyInputSchema, body, 'body');
-    await this.repository.saveChannelPolicy(channel.id, input);
+    await this.audit.inTransaction(async (tx) => {
+      const before = await this.repository.findChannelPolicy(channel.id, channel.name, tx);
+      await this.repository.saveChannelPolicy(channel.id, input, tx);
+      const after = await this.repository.findChannelPolicy(channel.id, channel.name, tx);
+      await this.audit.record(tx, {
+        action: before.updatedAt === null ? 'create' : 'update',
+        entityType: 'channel-contact-policy',
+        entityKey: channel.name,
+        entityId: channel.id,
+        before: orNull(before),
+        after,
+      });
+    });
+    await this.repository.announceChange();
     this.logger.info({ channelId: channel.id, channel: channel.name }, 'Replaced the contact policy of a channel');
     return this.repository.findChannelPolicy(channel.id, channel.name);
   }
@@ -74,7 +95,17 @@ export class ContactSettingsService {
   /** Removes the channel's own policy, so it has no caps and needs no consent. @throws NotFoundError when no channel has that name. */
   async deleteChannelPolicy(name: string): Promise<ChannelContactPolicy> {
     const channel = await this.channels.get(name);
-    await this.repository.deleteChannelPolicy(channel.id);
+    const deleted = await this.audit.inTransaction(async (tx) => {
+      const before = await this.repository.findChannelPolicy(channel.id, channel.name, tx);
+      if (!(await this.repository.deleteChannelPolicy(channel.id, tx))) {
+        return false;
+      }
+      await this.audit.record(tx, { action: 'delete', entityType: 'channel-contact-policy', entityKey: channel.name, entityId: channel.id, before, after: null });
+      return true;
+    });
+    if (deleted) {
+      await this.repository.announceChange();
+    }
     this.logger.info({ channelId: channel.id, channel: channel.name }, 'Removed the contact policy of a channel');
     return this.repository.findChannelPolicy(channel.id, channel.name);
   }
@@ -120,6 +151,11 @@ export class ContactSettingsService {
     this.logger.info({ cleared: timeZone === null }, 'Updated the time zone of a customer');
     return this.getConsent(customerId);
   }
+}
+
+/** Returns null for a policy that was never saved (no `updatedAt`), so its first save is recorded as a create. */
+function orNull<Policy extends { updatedAt: Date | null }>(policy: Policy): Policy | null {
+  return policy.updatedAt === null ? null : policy;
 }
 
 function toPolicyResponse(policy: GlobalContactPolicy, channels: ChannelContactPolicy[]): ContactPolicyResponse {

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { ROOT_LOGGER } from '#wayline/common';
+import { DecisioningChanges } from '../decisioning-changes.ts';
 import { evaluateTLearner, UPLIFT_TOP_SHARE } from '../uplift/t-learner.ts';
 import { UpliftModelRepository } from '../uplift/uplift-model.repository.ts';
 import { calibration } from './calibration.ts';
@@ -49,6 +50,7 @@ export class ModelTrainingService {
     private readonly upliftModels: UpliftModelRepository,
     private readonly propensity: PropensityService,
     @Inject(ROOT_LOGGER) rootLogger: Logger,
+    @Optional() @Inject(DecisioningChanges) private readonly changes?: DecisioningChanges,
   ) {
     this.logger = rootLogger.child({ context: ModelTrainingService.name });
   }
@@ -110,6 +112,7 @@ export class ModelTrainingService {
 
     const uplift = await this.trainUplift(offerId, treated, control, { holdoutFit, finalFit });
     this.propensity.forgetModels();
+    await this.changes?.models.announce();
     return { offerId, trained: true, version: stored.version, sampleSize: treated.length, metrics, uplift };
   }
 
@@ -132,7 +135,15 @@ export class ModelTrainingService {
     const evaluation = evaluateTLearner({ treated: treatedFits.holdoutFit, control: controlHoldout }, validation);
     const controlFinal = fitLogisticModel(control.map(labelled));
     const window = dataWindow([...treated, ...control]);
-    const metrics = { outcome: OUTCOME, topShare: UPLIFT_TOP_SHARE, ...evaluation, converged: treatedFits.finalFit.converged && controlFinal.converged };
+    const metrics = {
+      outcome: OUTCOME,
+      topShare: UPLIFT_TOP_SHARE,
+      ...evaluation,
+      converged: treatedFits.finalFit.converged && controlFinal.converged,
+      // Each arm's conversion rate in the training rows, from which recalibratedUplift moves the arm between trainings.
+      treatedBaseRate: conversionRate(treated),
+      controlBaseRate: conversionRate(control),
+    };
     const stored = await this.upliftModels.save({
       offerId,
       outcome: OUTCOME,
@@ -146,6 +157,10 @@ export class ModelTrainingService {
     this.logger.info({ offerId, version: stored.version, qini: evaluation.qini, upliftAt30: evaluation.upliftAt30 }, 'Trained an uplift model');
     return { trained: true, version: stored.version, ...sizes, metrics };
   }
+}
+
+function conversionRate(rows: readonly TrainingRow[]): number {
+  return rows.filter((row) => row.converted).length / rows.length;
 }
 
 function missingEvidence(rows: TrainingRow[], arm: 'treated' | 'control'): string | null {

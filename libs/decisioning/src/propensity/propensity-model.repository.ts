@@ -97,9 +97,12 @@ export class PropensityModelRepository {
     return new Map(rows.map((row) => [row.offer_id, { decisions: Number(row.decisions), conversions: Number(row.conversions) }]));
   }
 
-  /** Control decisions and their conversions per offer, chosen as in {@link findControlRows}. */
-  async countControlConversions(offerIds: string[]): Promise<Map<string, ConversionCount>> {
-    if (offerIds.length === 0) {
+  /**
+   * Control decisions and their conversions per offer, chosen as in {@link findControlRows},
+   * created after `since` (all of them when it is null).
+   */
+  async countControlConversions(requests: Array<{ offerId: string; since: Date | null }>): Promise<Map<string, ConversionCount>> {
+    if (requests.length === 0) {
       return new Map();
     }
     const rows = await this.prisma.$queryRaw<Array<{ offer_id: string; decisions: bigint; conversions: bigint }>>`
@@ -107,8 +110,9 @@ export class PropensityModelRepository {
              count(d.id) AS decisions,
              count(d.id) FILTER (WHERE EXISTS (
                SELECT 1 FROM outcomes o WHERE o.decision_id = d.id AND o.type = 'conversion')) AS conversions
-      FROM unnest(${offerIds}::uuid[]) AS r(offer_id)
-      LEFT JOIN decisions d ON d.arm = 'control'
+      FROM unnest(${requests.map((request) => request.offerId)}::uuid[],
+                  ${requests.map((request) => request.since ?? new Date(0))}::timestamptz[]) AS r(offer_id, since)
+      LEFT JOIN decisions d ON d.arm = 'control' AND d.created_at > r.since
         AND (d.offer_id = r.offer_id
              OR (d.offer_id IS NULL AND d.holdout_group IN (
                    SELECT c.holdout_group FROM campaigns c

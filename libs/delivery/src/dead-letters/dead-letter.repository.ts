@@ -86,9 +86,9 @@ export class DeadLetterRepository {
    * rows still `failed` change, so a message retried twice at once is queued once.
    * `last_error` stays until a later attempt replaces it. Returns the ids requeued.
    */
-  async requeue(filter: DeadLetterFilter & { ids?: string[] }, now: Date): Promise<string[]> {
+  async requeue(filter: DeadLetterFilter & { ids?: string[] }, now: Date, client: Prisma.TransactionClient = this.prisma): Promise<string[]> {
     const ids = filter.ids === undefined ? Prisma.sql`true` : Prisma.sql`m.id = ANY(${filter.ids}::uuid[])`;
-    const rows = await this.prisma.$queryRaw<Array<{ id: string }>>`
+    const rows = await client.$queryRaw<Array<{ id: string }>>`
       UPDATE outreach_messages AS m
       SET status = 'pending', attempts = 0, next_attempt_at = ${now.toISOString()}::timestamptz,
           locked_until = NULL, updated_at = now()

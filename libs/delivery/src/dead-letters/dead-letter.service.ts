@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { AuditLog } from '#wayline/audit';
 import { ConflictError, NotFoundError, parseInput, ROOT_LOGGER, ValidationError } from '#wayline/common';
 import { DeadLetterRepository, type DeadLetter, type DeadLetterCursor, type DeadLetterFilter } from './dead-letter.repository.ts';
 
@@ -51,6 +52,7 @@ export class DeadLetterService {
 
   constructor(
     @Inject(DeadLetterRepository) private readonly repository: DeadLetterRepository,
+    @Inject(AuditLog) private readonly audit: AuditLog,
     @Inject(ROOT_LOGGER) rootLogger: Logger,
   ) {
     this.logger = rootLogger.child({ context: DeadLetterService.name });
@@ -76,7 +78,7 @@ export class DeadLetterService {
    */
   async retry(id: string, now = new Date()): Promise<{ id: string; status: 'pending' }> {
     parseInput(messageIdSchema, id, 'path.id');
-    const requeued = await this.repository.requeue({ ids: [id] }, now);
+    const requeued = await this.requeueAudited({ ids: [id] }, now, id);
     if (requeued.length === 0) {
       const status = await this.repository.findStatus(id);
       if (status === null) {
@@ -92,9 +94,29 @@ export class DeadLetterService {
   async retryMany(body: unknown, now = new Date()): Promise<{ retried: number; ids: string[] }> {
     const input = parseInput(retryDeadLettersSchema, body, 'body');
     const filter = await this.resolveFilter(input, 'body');
-    const ids = await this.repository.requeue({ ...filter, ids: input.ids }, now);
+    const ids = await this.requeueAudited({ ...filter, ids: input.ids }, now, describeSelection(input));
     this.logger.info({ retried: ids.length, channelId: filter.channelId, campaignId: filter.campaignId }, 'Requeued dead letters');
     return { retried: ids.length, ids };
+  }
+
+  /**
+   * Requeues the matching dead letters and, when any were requeued, records one audit
+   * entry that lists their ids, in the same transaction.
+   */
+  private requeueAudited(filter: DeadLetterFilter & { ids?: string[] }, now: Date, entityKey: string): Promise<string[]> {
+    return this.audit.inTransaction(async (tx) => {
+      const ids = await this.repository.requeue(filter, now, tx);
+      if (ids.length > 0) {
+        await this.audit.record(tx, {
+          action: 'retry',
+          entityType: 'dead-letter',
+          entityKey,
+          before: { status: 'failed', ids },
+          after: { status: 'pending', attempts: 0, ids },
+        });
+      }
+      return ids;
+    });
   }
 
   private async resolveFilter(input: { channel?: string; campaign?: string }, prefix: 'query' | 'body'): Promise<DeadLetterFilter> {
@@ -115,6 +137,21 @@ export class DeadLetterService {
     }
     return filter;
   }
+}
+
+/** Names the dead letters a retry request selected, such as `channel=email,campaign=spring-sale`, for its audit entry. */
+function describeSelection(input: { ids?: string[]; channel?: string; campaign?: string; all?: true }): string {
+  const parts: string[] = [];
+  if (input.ids !== undefined) {
+    parts.push(`ids=${input.ids.length}`);
+  }
+  if (input.channel !== undefined) {
+    parts.push(`channel=${input.channel}`);
+  }
+  if (input.campaign !== undefined) {
+    parts.push(`campaign=${input.campaign}`);
+  }
+  return parts.length === 0 ? 'all' : parts.join(',');
 }
 
 function encodeCursor(row: DeadLetter): string {

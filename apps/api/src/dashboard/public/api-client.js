@@ -1,5 +1,9 @@
-// Calls to the Wayline API of the same origin. Each function returns the parsed JSON body
-// or throws an Error that carries the API's message.
+// Calls to the Wayline API of the same origin with the stored API key. Each function
+// returns the parsed JSON body or throws an Error that carries the API's message.
+import { authorizationHeaders } from './api-key.js';
+
+/** Thrown when the API rejects the key (401), so the page can ask for another one. */
+export class UnauthorizedError extends Error {}
 
 /**
  * GETs a JSON resource. Query values that are undefined or empty are left out.
@@ -13,11 +17,12 @@ export async function getJson(path, query = {}) {
       url.searchParams.set(name, String(value));
     }
   }
-  const response = await fetch(url, { headers: { accept: 'application/json' } });
+  const response = await fetch(url, { headers: { accept: 'application/json', ...authorizationHeaders() } });
   const body = await response.json().catch(() => undefined);
   if (!response.ok) {
     const message = typeof body?.message === 'string' ? body.message : response.statusText;
-    throw new Error(`GET ${url.pathname} failed with ${response.status}: ${message}`);
+    const failure = `GET ${url.pathname} failed with ${response.status}: ${message}`;
+    throw response.status === 401 ? new UnauthorizedError(failure) : new Error(failure);
   }
   return body;
 }

@@ -1,5 +1,6 @@
 // Live feed: scored events and customer state changes from GET /v1/feed, newest first.
 import { byId, element, setPanelState } from './dom.js';
+import { authorizationHeaders } from './api-key.js';
 import { formatDecimal, formatTime } from './format.js';
 
 /** Entries kept on the page; older ones are dropped as new ones arrive. */
@@ -45,19 +46,41 @@ function feedEntry(kind, message) {
   return item;
 }
 
+/** Delay before reconnecting after the stream ended or failed, in milliseconds. */
+const RECONNECT_DELAY_MS = 3000;
+
 /**
- * Opens the feed. EventSource reconnects by itself after an error, so the panel only
- * reports the connection state.
+ * Splits one Server-Sent Events block into its event type and data. Data lines are joined
+ * with newlines, as the SSE format defines; a block without data yields undefined.
+ */
+function parseEventBlock(block) {
+  let type = 'message';
+  const data = [];
+  for (const line of block.split('\n')) {
+    if (line.startsWith('event:')) {
+      type = line.slice(6).trim();
+    } else if (line.startsWith('data:')) {
+      data.push(line.slice(5).replace(/^ /, ''));
+    }
+  }
+  return data.length === 0 ? undefined : { type, data: data.join('\n') };
+}
+
+/**
+ * Opens the feed and keeps it open. EventSource cannot send an Authorization header, so
+ * the stream is read with fetch and parsed here. After a network failure or the end of
+ * the stream the panel reconnects; a rejected key (401 or 403) stops it. Returns a
+ * function that closes the feed.
  */
 export function startFeed() {
   const panel = byId('feed-panel');
   const list = byId('feed-list');
-  const source = new EventSource('/v1/feed');
+  const controller = new AbortController();
 
-  const prepend = (kind) => (event) => {
+  const show = (kind, data) => {
     let message;
     try {
-      message = JSON.parse(event.data);
+      message = JSON.parse(data);
     } catch {
       return;
     }
@@ -66,12 +89,62 @@ export function startFeed() {
       list.lastElementChild?.remove();
     }
   };
-  source.addEventListener('event.scored', prepend('event.scored'));
-  source.addEventListener('customer.changed', prepend('customer.changed'));
-  source.addEventListener('open', () => setPanelState(panel, 'ready', `Connected. The newest ${FEED_LIMIT} messages stay listed.`));
-  source.addEventListener('error', () => {
-    const closed = source.readyState === EventSource.CLOSED;
-    setPanelState(panel, closed ? 'error' : 'loading', closed ? 'The feed closed. Reload the page to reconnect.' : 'Reconnecting to the feed…');
-  });
-  return source;
+
+  const connect = async () => {
+    let response;
+    try {
+      response = await fetch('/v1/feed', {
+        headers: { accept: 'text/event-stream', ...authorizationHeaders() },
+        signal: controller.signal,
+      });
+    } catch {
+      return 'retry';
+    }
+    if (response.status === 401 || response.status === 403) {
+      const body = await response.json().catch(() => undefined);
+      setPanelState(panel, 'error', `The feed rejected the API key (${response.status}): ${body?.message ?? response.statusText}`);
+      return 'stop';
+    }
+    if (!response.ok || response.body === null) {
+      return 'retry';
+    }
+    setPanelState(panel, 'ready', `Connected. The newest ${FEED_LIMIT} messages stay listed.`);
+    // A reader, not `for await`: some browsers still lack async iteration of streams.
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    let buffer = '';
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) {
+          break;
+        }
+        buffer += decoder.decode(value, { stream: true }).replace(/\r\n?/g, '\n');
+        let boundary = buffer.indexOf('\n\n');
+        while (boundary !== -1) {
+          const event = parseEventBlock(buffer.slice(0, boundary));
+          buffer = buffer.slice(boundary + 2);
+          if (event !== undefined && (event.type === 'event.scored' || event.type === 'customer.changed')) {
+            show(event.type, event.data);
+          }
+          boundary = buffer.indexOf('\n\n');
+        }
+      }
+    } catch {
+      // The connection broke; the loop below reconnects unless the feed was closed.
+    }
+    return 'retry';
+  };
+
+  const run = async () => {
+    while (!controller.signal.aborted) {
+      if ((await connect()) === 'stop' || controller.signal.aborted) {
+        return;
+      }
+      setPanelState(panel, 'loading', 'Reconnecting to the feed…');
+      await new Promise((resolve) => setTimeout(resolve, RECONNECT_DELAY_MS));
+    }
+  };
+  void run();
+  return () => controller.abort();
 }

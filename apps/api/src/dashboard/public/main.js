@@ -1,7 +1,8 @@
 // Entry point of the dashboard page: loads the campaigns and journeys, fills the selectors
 // and draws every panel. Each panel reports its own state, so one failing request leaves
 // the others working.
-import { listCampaigns, listJourneys } from './api-client.js';
+import { forgetApiKey, storedApiKey, storeApiKey } from './api-key.js';
+import { listCampaigns, listJourneys, UnauthorizedError } from './api-client.js';
 import { byId, chartLibrary, fillSelect, setPanelState } from './dom.js';
 import { startFeed } from './feed-panel.js';
 import { renderJourneyMap, renderPainPoints, renderPaths } from './journey-panel.js';
@@ -22,8 +23,45 @@ async function guarded(panelId, work) {
     return true;
   } catch (error) {
     setPanelState(byId(panelId), 'error', error instanceof Error ? error.message : String(error));
+    if (error instanceof UnauthorizedError) {
+      replaceRejectedKey();
+    }
     return false;
   }
+}
+
+/**
+ * Shows the key form and resolves once a key was entered and stored.
+ * @param {string} message
+ */
+function askForApiKey(message) {
+  const form = byId('api-key-form');
+  const input = byId('api-key-input');
+  form.hidden = false;
+  byId('page-status').textContent = message;
+  document.body.dataset.state = 'needs-key';
+  input.focus();
+  return new Promise((resolve) => {
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      storeApiKey(input.value.trim());
+      input.value = '';
+      form.hidden = true;
+      resolve();
+    }, { once: true });
+  });
+}
+
+let replacingKey = false;
+
+/** Forgets a key the API rejected and reloads the page with the next one entered. */
+function replaceRejectedKey() {
+  if (replacingKey) {
+    return;
+  }
+  replacingKey = true;
+  forgetApiKey();
+  void askForApiKey('The API rejected the key. Paste another one to reload the dashboard.').then(() => window.location.reload());
 }
 
 function selectedMetric() {
@@ -128,6 +166,16 @@ async function start() {
     return;
   }
 
+  if (storedApiKey() === undefined) {
+    await askForApiKey('Paste an API key to load the dashboard.');
+  }
+  const forget = byId('api-key-forget');
+  forget.hidden = false;
+  forget.addEventListener('click', () => {
+    forgetApiKey();
+    window.location.reload();
+  });
+
   byId('uplift-metric').addEventListener('change', () => void refreshUplift());
   byId('campaign-select').addEventListener('change', () => void refreshSelectedCampaign());
   byId('breakdown-by').addEventListener('change', () => void refreshBreakdown());
@@ -136,8 +184,11 @@ async function start() {
 
   startFeed();
   await Promise.all([loadCampaigns(), loadJourneys()]);
-  pageStatus.textContent = `Loaded at ${new Date().toISOString().slice(0, 19).replace('T', ' ')} UTC.`;
-  document.body.dataset.state = 'ready';
+  // A rejected key leaves its message and the key form on screen instead.
+  if (!replacingKey) {
+    pageStatus.textContent = `Loaded at ${new Date().toISOString().slice(0, 19).replace('T', ' ')} UTC.`;
+    document.body.dataset.state = 'ready';
+  }
 }
 
 void start();

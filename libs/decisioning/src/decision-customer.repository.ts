@@ -1,0 +1,84 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PRISMA, type PrismaClient } from '#wayline/database';
+import { toPolicyCustomer, type PolicyCustomerRow } from './arbitration/policy-facts.repository.ts';
+import type { Arm, StoredAssignment } from './assignment/holdout-assignment.ts';
+import type { CustomerContact } from './contact-policy/contact-policy.repository.ts';
+import type { ConsentStatus } from './contact-policy/contact-policy.schemas.ts';
+import { NEGATIVE_EMOTION_LABELS } from './contact-policy/cooldown.ts';
+
+/** The per-customer facts of one decision, read before it ranks anything. */
+export interface DecisionCustomer {
+  customer: PolicyCustomerRow;
+  /** Time zone, consent on the decision's channel and latest negative event. */
+  contact: CustomerContact;
+  /** The customer's stored arms in every holdout group. */
+  assignments: StoredAssignment[];
+}
+
+interface DecisionCustomerRow {
+  id: string;
+  attributes: unknown;
+  scoring_state: unknown;
+  activity: number;
+  activity_at: Date | null;
+  valence: number;
+  valence_weight: number;
+  emotion_at: Date | null;
+  stage: string | null;
+  stage_at: Date | null;
+  event_count: number;
+  last_event_at: Date | null;
+  time_zone: string | null;
+  consent: string | null;
+  last_negative_at: Date | null;
+  assignments: Array<{ holdoutGroup: string; arm: string; holdoutShare: number; salt: string }>;
+}
+
+/**
+ * Reads the per-customer facts of a decision in one round trip: the scored customer row,
+ * the contact facts on the channel and the holdout arms. Separate queries for each cost
+ * six round trips per decision.
+ */
+@Injectable()
+export class DecisionCustomerRepository {
+  constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
+
+  /** Returns null when no customer has that id. */
+  async find(customerId: string, channelName: string): Promise<DecisionCustomer | null> {
+    const [row] = await this.prisma.$queryRaw<DecisionCustomerRow[]>`
+      SELECT c.id, c.attributes, c.activity, c.activity_at, c.valence, c.valence_weight, c.emotion_at, c.stage, c.stage_at,
+             c.event_count, c.last_event_at, c.scoring_state, c.time_zone,
+             (SELECT consent.status
+                FROM customer_consents consent JOIN channels channel ON channel.id = consent.channel_id
+               WHERE consent.customer_id = c.id AND channel.name = ${channelName}) AS consent,
+             (SELECT e.occurred_at FROM events e
+               WHERE e.customer_id = c.id AND e.emotion_label = ANY(${[...NEGATIVE_EMOTION_LABELS]}::text[])
+               ORDER BY e.occurred_at DESC LIMIT 1) AS last_negative_at,
+             coalesce((SELECT json_agg(json_build_object('holdoutGroup', h.holdout_group, 'arm', h.arm,
+                                                         'holdoutShare', h.holdout_share, 'salt', h.salt))
+                         FROM holdout_assignments h WHERE h.customer_id = c.id), '[]'::json) AS assignments
+      FROM customers c
+      WHERE c.id = ${customerId}`;
+    if (row === undefined) {
+      return null;
+    }
+    return {
+      customer: toPolicyCustomer({
+        id: row.id,
+        attributes: row.attributes,
+        scoringState: row.scoring_state,
+        activity: row.activity,
+        activityAt: row.activity_at,
+        valence: row.valence,
+        valenceWeight: row.valence_weight,
+        emotionAt: row.emotion_at,
+        stage: row.stage,
+        stageAt: row.stage_at,
+        eventCount: row.event_count,
+        lastEventAt: row.last_event_at,
+      }),
+      contact: { timeZone: row.time_zone, consent: row.consent as ConsentStatus | null, lastNegativeAt: row.last_negative_at },
+      assignments: row.assignments.map((assignment) => ({ ...assignment, arm: assignment.arm as Arm })),
+    };
+  }
+}

@@ -1,0 +1,108 @@
+import type { Logger } from 'pino';
+import type { LiveStore } from './live-store.ts';
+
+/**
+ * A version number that tells the replicas of a deployment when data they keep in memory
+ * has changed. A process that writes the data calls `announce`, which bumps its own version
+ * at once and publishes on the live store, so every subscribed replica bumps its version
+ * when the message arrives. Readers compare versions through {@link SignalledCache}.
+ *
+ * Publishing is best effort: a lost message or a broken subscription leaves the other
+ * replicas on their old copy until the cache's time limit ends it.
+ */
+export class ChangeSignal {
+  private currentVersion = 0;
+  private unsubscribe: Promise<(() => Promise<void>) | null> | null = null;
+  private publishFailures = 0;
+
+  constructor(
+    private readonly liveStore: LiveStore,
+    private readonly channel: string,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Counts the changes this process has seen since it started. */
+  get version(): number {
+    return this.currentVersion;
+  }
+
+  /** Subscribes to the changes of other processes. A failure is logged, and the caches fall back on their time limit. */
+  async start(): Promise<void> {
+    this.unsubscribe ??= this.liveStore
+      .subscribe(this.channel, () => {
+        this.currentVersion += 1;
+      })
+      .catch((error: unknown) => {
+        this.logger.warn({ err: error, channel: this.channel }, 'Failed to subscribe to change messages; cached copies expire by time only');
+        return null;
+      });
+    await this.unsubscribe;
+  }
+
+  async stop(): Promise<void> {
+    const unsubscribe = await this.unsubscribe;
+    this.unsubscribe = null;
+    await unsubscribe?.().catch((error: unknown) => {
+      this.logger.warn({ err: error, channel: this.channel }, 'Failed to end the subscription to change messages');
+    });
+  }
+
+  /**
+   * Marks the data as changed in this process and tells the other processes. Call it after
+   * the change is committed. Never throws, because the change itself already succeeded.
+   */
+  async announce(): Promise<void> {
+    this.currentVersion += 1;
+    try {
+      await this.liveStore.publish(this.channel, String(Date.now()));
+    } catch (error) {
+      this.publishFailures += 1;
+      // Logged on the 1st, 2nd, 4th, 8th... failure, so an outage does not flood the log.
+      if ((this.publishFailures & (this.publishFailures - 1)) === 0) {
+        this.logger.warn(
+          { err: error, channel: this.channel, failures: this.publishFailures },
+          'Failed to publish a change message; other replicas see the change when their cached copy expires',
+        );
+      }
+    }
+  }
+}
+
+/**
+ * One value loaded from storage and kept in memory while its {@link ChangeSignal} keeps
+ * the same version and for at most `maxAgeMs`. Concurrent callers share one load, and a
+ * failed load is not kept.
+ */
+export class SignalledCache<T> {
+  private entry: { version: number; loadedAt: number; value: Promise<T> } | null = null;
+
+  constructor(
+    private readonly signal: ChangeSignal,
+    private readonly maxAgeMs: number,
+    private readonly load: () => Promise<T>,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  get(): Promise<T> {
+    const now = this.clock();
+    const entry = this.entry;
+    if (entry !== null && entry.version === this.signal.version && now - entry.loadedAt < this.maxAgeMs) {
+      return entry.value;
+    }
+    // The version is read before the load starts, so a change announced during the load
+    // makes the next call load again.
+    const fresh = { version: this.signal.version, loadedAt: now, value: this.load() };
+    this.entry = fresh;
+    fresh.value.catch(() => {
+      if (this.entry === fresh) {
+        this.entry = null;
+      }
+    });
+    return fresh.value;
+  }
+
+  /** Drops the kept value, so the next call loads again. */
+  clear(): void {
+    this.entry = null;
+  }
+}

@@ -1,0 +1,3 @@
+export * from './customer-data.repository.ts';
+export * from './customer-data.service.ts';
+export * from './privacy.module.ts';
