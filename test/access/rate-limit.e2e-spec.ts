@@ -96,8 +96,15 @@ describe('rate limits', () => {
     expect(responses[7]!.headers['ratelimit-limit']).toBeUndefined();
   });
 
+  it('never limits the health probes', async () => {
+    const responses = await send(5, () => testApp.as(undefined).get('/health/live'));
+
+    expect(responses.map((response) => response.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(responses[4]!.headers['ratelimit-limit']).toBeUndefined();
+  });
+
   it('limits public routes per client address', async () => {
-    const responses = await send(4, () => testApp.as(undefined).get('/health'));
+    const responses = await send(4, () => testApp.as(undefined).get('/openapi.json'));
 
     expect(responses.slice(0, 3).map((response) => response.status)).toEqual([200, 200, 200]);
     expect(responses[3]!.status).toBe(429);

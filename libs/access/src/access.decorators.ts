@@ -14,3 +14,12 @@ export const Roles = (...roles: Role[]): ClassDecorator & MethodDecorator => Set
 
 /** A route anyone may call without a key, such as the liveness probe. */
 export const Public = (): ClassDecorator & MethodDecorator => SetMetadata(PUBLIC_METADATA, true);
+
+/** Metadata key of {@link NotRateLimited}. */
+export const NOT_RATE_LIMITED_METADATA = 'wayline:not-rate-limited';
+
+/**
+ * Exempts a route from rate limits. Only for health probes: load balancers call them
+ * often from one address, and a probe answered with 429 would take the replica out.
+ */
+export const NotRateLimited = (): ClassDecorator & MethodDecorator => SetMetadata(NOT_RATE_LIMITED_METADATA, true);

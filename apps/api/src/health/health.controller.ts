@@ -1,13 +1,14 @@
 import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { Public } from '#wayline/access';
+import { NotRateLimited, Public } from '#wayline/access';
 import { DATABASE, Database } from '#wayline/database';
 import { LIVE_STORE, type LiveStore } from '#wayline/live-store';
 import { ReadinessService, type ReadinessReport } from '#wayline/observability';
 
-/** Probes for load balancers and orchestrators; open without an API key. */
+/** Probes for load balancers and orchestrators; open without an API key and not rate limited. */
 @Controller('health')
 @Public()
+@NotRateLimited()
 export class HealthController {
   constructor(
     @Inject(DATABASE) private readonly database: Database,

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { ROOT_LOGGER } from '#wayline/common';
 import { APP_CONFIG, type AppConfig } from '#wayline/config';
 import { LIVE_STORE, type LiveStore } from '#wayline/live-store';
-import { PUBLIC_METADATA } from '../access.decorators.ts';
+import { NOT_RATE_LIMITED_METADATA, PUBLIC_METADATA } from '../access.decorators.ts';
 import { currentPrincipal } from '../request-context.ts';
 import { RateLimiter, type RateLimitDecision } from './rate-limiter.ts';
 
@@ -33,7 +33,7 @@ export class RateLimitGuard implements CanActivate {
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (context.getType() !== 'http') {
+    if (context.getType() !== 'http' || this.hasFlag(context, NOT_RATE_LIMITED_METADATA)) {
       return true;
     }
     const request = context.switchToHttp().getRequest<Request>();
@@ -66,7 +66,11 @@ export class RateLimitGuard implements CanActivate {
   }
 
   private isPublic(context: ExecutionContext): boolean {
-    return this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC_METADATA, [context.getHandler(), context.getClass()]) === true;
+    return this.hasFlag(context, PUBLIC_METADATA);
+  }
+
+  private hasFlag(context: ExecutionContext, metadataKey: string): boolean {
+    return this.reflector.getAllAndOverride<boolean | undefined>(metadataKey, [context.getHandler(), context.getClass()]) === true;
   }
 }
 
