@@ -142,8 +142,21 @@ describe('POST /v1/events', () => {
 
     const response = await testApp.api().post('/v1/events').set('content-type', 'application/json').send(body);
 
+    // The HTTP layer refuses any body deeper than 64 levels before the event schema sees it.
+    expect(response.status).toBe(400);
+    expect(response.body.problems[0].path).toBe('body');
+    expect(await testApp.stores.database.prisma.customer.count({ where: { id: 'c-deep' } })).toBe(0);
+  });
+
+  it('rejects attributes nested deeper than the event schema allows with 400', async () => {
+    const deep = `${'['.repeat(30)}${']'.repeat(30)}`;
+    const body = `{"customerId":"c-deep","type":"page_view","touchpoint":"web_visit","channel":"web","occurredAt":"2026-12-01T09:00:00Z","attributes":{"deep":${deep}}}`;
+
+    const response = await testApp.api().post('/v1/events').set('content-type', 'application/json').send(body);
+
     expect(response.status).toBe(400);
     expect(response.body.problems[0].path).toBe('body.attributes');
+    expect(response.body.problems[0].message).toMatch(/deeper than \d+ levels/);
     expect(await testApp.stores.database.prisma.customer.count({ where: { id: 'c-deep' } })).toBe(0);
   });
 

@@ -4,3 +4,4 @@ export * from './logger.ts';
 export * from './logging.module.ts';
 export * from './nul-character.ts';
 export * from './identifier.ts';
+export * from './json-depth.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { containsNulCharacter, customerIdSchema, identifierSchema, jsonContainsNulCharacter, NUL_CHARACTER_MESSAGE, parseInput, ValidationError } from '#wayline/common';
+import { containsNulCharacter, customerIdSchema, identifierSchema, jsonContainsNulCharacter, nestsDeeperThan, NUL_CHARACTER_MESSAGE, parseInput, ValidationError } from '#wayline/common';
 
 /** Names such as types, touchpoints and channels: lowercase snake or kebab case. */
 const name = z
@@ -18,7 +18,7 @@ export const MAX_JSON_DEPTH = 16;
  */
 const jsonObject = (maxBytes: number) =>
   z.record(z.string(), z.unknown()).superRefine((value, context) => {
-    if (jsonDepthExceeds(value, MAX_JSON_DEPTH)) {
+    if (nestsDeeperThan(value, MAX_JSON_DEPTH)) {
       context.addIssue({ code: 'custom', message: `must not nest objects or arrays deeper than ${MAX_JSON_DEPTH} levels` });
       return;
     }
@@ -30,23 +30,6 @@ const jsonObject = (maxBytes: number) =>
       context.addIssue({ code: 'custom', message: NUL_CHARACTER_MESSAGE });
     }
   });
-
-function jsonDepthExceeds(root: unknown, maxDepth: number): boolean {
-  const pending: Array<{ value: unknown; depth: number }> = [{ value: root, depth: 1 }];
-  while (pending.length > 0) {
-    const { value, depth } = pending.pop()!;
-    if (typeof value !== 'object' || value === null) {
-      continue;
-    }
-    if (depth > maxDepth) {
-      return true;
-    }
-    for (const child of Array.isArray(value) ? value : Object.values(value)) {
-      pending.push({ value: child, depth: depth + 1 });
-    }
-  }
-  return false;
-}
 
 export const MAX_EVENTS_PER_BATCH = 1000;
 const EARLIEST_EVENT_TIME = Date.UTC(1970, 0, 1);

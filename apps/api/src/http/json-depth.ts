@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import { nestsDeeperThan } from '#wayline/common';
 
 /**
  * Deepest nesting of objects and arrays a request body may have. The field schemas set
@@ -22,24 +23,4 @@ export function rejectDeepJsonBody(request: Request, response: Response, next: N
     return;
   }
   next();
-}
-
-/** Checks whether `root` has more than `maxDepth` levels of objects and arrays; a scalar has 0. */
-export function nestsDeeperThan(root: unknown, maxDepth: number): boolean {
-  const pending: Array<{ value: unknown; depth: number }> = [{ value: root, depth: 1 }];
-  while (pending.length > 0) {
-    const { value, depth } = pending.pop()!;
-    if (typeof value !== 'object' || value === null) {
-      continue;
-    }
-    if (depth > maxDepth) {
-      return true;
-    }
-    for (const child of Array.isArray(value) ? value : Object.values(value)) {
-      if (typeof child === 'object' && child !== null) {
-        pending.push({ value: child, depth: depth + 1 });
-      }
-    }
-  }
-  return false;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ATTRIBUTE_NAME_PATTERN } from '#wayline/delivery';
+import { nestsDeeperThan } from '#wayline/common';
 import type { JsonValue } from '../rules/eligibility-rule.ts';
 import {
   booleanQuerySchema,
@@ -101,15 +102,4 @@ function containsNulInKeysOrStrings(value: unknown): boolean {
     return value.some(containsNulInKeysOrStrings);
   }
   return Object.entries(value).some(([key, child]) => containsNulCharacter(key) || containsNulInKeysOrStrings(child));
-}
-
-function nestsDeeperThan(value: unknown, limit: number, depth = 1): boolean {
-  if (typeof value !== 'object' || value === null) {
-    return false;
-  }
-  if (depth > limit) {
-    return true;
-  }
-  const children = Array.isArray(value) ? value : Object.values(value);
-  return children.some((child) => nestsDeeperThan(child, limit, depth + 1));
 }
