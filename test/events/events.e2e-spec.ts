@@ -124,6 +124,15 @@ describe('POST /v1/events', () => {
     ['NUL in a property', validEvent({ properties: { note: 'a\u0000b' } }), 'body.properties'],
   ];
 
+  it('names only the format when a date cannot be read', async () => {
+    const response = await testApp.api().post('/v1/events').send(validEvent({ occurredAt: 'yesterday' }));
+
+    expect(response.status).toBe(400);
+    expect(response.body.problems).toEqual([
+      { path: 'body.occurredAt', message: 'must be an ISO 8601 date-time with a time zone, such as 2026-12-04T09:30:00Z' },
+    ]);
+  });
+
   it.each(badBodies)('rejects %s with 400 and writes nothing', async (_case, body, path) => {
     const eventsBefore = await countEvents();
     const customersBefore = await countCustomers();

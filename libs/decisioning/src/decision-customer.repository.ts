@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PRISMA, type PrismaClient } from '#wayline/database';
-import { toPolicyCustomer, type PolicyCustomerRow } from './arbitration/policy-facts.repository.ts';
+import { scoreStateFromRow, type CustomerScoreRow } from '#wayline/journeys';
+import type { PolicyCustomerRow } from './arbitration/policy-facts.repository.ts';
 import type { Arm, StoredAssignment } from './assignment/holdout-assignment.ts';
 import type { CustomerContact } from './contact-policy/contact-policy.repository.ts';
 import type { ConsentStatus } from './contact-policy/contact-policy.schemas.ts';
@@ -15,19 +16,9 @@ export interface DecisionCustomer {
   assignments: StoredAssignment[];
 }
 
-interface DecisionCustomerRow {
+interface DecisionCustomerRow extends CustomerScoreRow {
   id: string;
   attributes: unknown;
-  scoring_state: unknown;
-  activity: number;
-  activity_at: Date | null;
-  valence: number;
-  valence_weight: number;
-  emotion_at: Date | null;
-  stage: string | null;
-  stage_at: Date | null;
-  event_count: number;
-  last_event_at: Date | null;
   time_zone: string | null;
   consent: string | null;
   last_negative_at: Date | null;
@@ -63,20 +54,7 @@ export class DecisionCustomerRepository {
       return null;
     }
     return {
-      customer: toPolicyCustomer({
-        id: row.id,
-        attributes: row.attributes,
-        scoringState: row.scoring_state,
-        activity: row.activity,
-        activityAt: row.activity_at,
-        valence: row.valence,
-        valenceWeight: row.valence_weight,
-        emotionAt: row.emotion_at,
-        stage: row.stage,
-        stageAt: row.stage_at,
-        eventCount: row.event_count,
-        lastEventAt: row.last_event_at,
-      }),
+      customer: { id: row.id, attributes: row.attributes as Record<string, unknown>, ...scoreStateFromRow(row) },
       contact: { timeZone: row.time_zone, consent: row.consent as ConsentStatus | null, lastNegativeAt: row.last_negative_at },
       assignments: row.assignments.map((assignment) => ({ ...assignment, arm: assignment.arm as Arm })),
     };

@@ -42,9 +42,10 @@ export const eventInputSchema = z.strictObject({
   channel: name,
   occurredAt: z.iso
     .datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone, such as 2026-12-04T09:30:00Z' })
-    .refine((value) => Date.parse(value) >= EARLIEST_EVENT_TIME, { message: 'must not be before 1970-01-01' })
+    // An unreadable date fails the format check alone, not also the two range checks.
+    .refine((value) => !(Date.parse(value) < EARLIEST_EVENT_TIME), { message: 'must not be before 1970-01-01' })
     // Clocks of senders drift; a day of tolerance accepts that but rejects mistyped years.
-    .refine((value) => Date.parse(value) <= Date.now() + MAX_FUTURE_SKEW_MS, { message: 'must not be more than 24 hours in the future' }),
+    .refine((value) => !(Date.parse(value) > Date.now() + MAX_FUTURE_SKEW_MS), { message: 'must not be more than 24 hours in the future' }),
   text: z
     .string()
     .max(10_000, 'must be at most 10000 characters')

@@ -10,6 +10,7 @@ import {
   type CustomerScoreState,
   type ScorableEvent,
 } from './scoring/index.ts';
+import { scoreStateFromRow, type CustomerScoreRow } from './customer-score-row.ts';
 
 export interface UnscoredEvent extends ScorableEvent {
   id: string;
@@ -148,7 +149,7 @@ export class CustomerJourneyRepository {
           // Scored by another worker between the two reads; nothing left to do.
           continue;
         }
-        const previous = toState(row);
+        const previous = scoreStateFromRow(row);
         const result = score({
           customerId: row.id,
           previous,
@@ -349,34 +350,10 @@ const PENDING_SCAN_FACTOR = 4;
 
 const WINDOW_MS = FEEDBACK_BEHAVIOUR_WINDOW_DAYS * 86_400_000;
 
-interface CustomerRow {
+interface CustomerRow extends CustomerScoreRow {
   id: string;
-  activity: number;
-  activity_at: Date | null;
-  valence: number;
-  valence_weight: number;
-  emotion_at: Date | null;
-  stage: string | null;
-  stage_at: Date | null;
-  event_count: number;
-  last_event_at: Date | null;
-  scoring_state: unknown;
 }
 
-function toState(row: CustomerRow): CustomerScoreState {
-  return {
-    activity: row.activity,
-    activityAt: row.activity_at,
-    valence: row.valence,
-    valenceWeight: row.valence_weight,
-    emotionAt: row.emotion_at,
-    stage: row.stage,
-    stageAt: row.stage_at,
-    eventCount: Number(row.event_count),
-    lastEventAt: row.last_event_at,
-    ...parseScoringState(row.scoring_state),
-  };
-}
 
 interface UnscoredEventRow {
   id: string;

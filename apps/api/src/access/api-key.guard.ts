@@ -63,7 +63,7 @@ export class ApiKeyGuard implements CanActivate {
     requestContext.principal = principal;
 
     if (!roleIsAdmitted(principal.role, rule.roles)) {
-      const admitted = ['admin', ...rule.roles].join(', ');
+      const admitted = [...new Set(['admin', ...rule.roles])].join(', ');
       throw new ForbiddenException(`This route requires an API key with one of the roles ${admitted}; the key '${principal.keyName}' has the role ${principal.role}`);
     }
     return true;

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PRISMA, type PrismaClient } from '#wayline/database';
-import { parseScoringState, type CustomerScoreState } from '#wayline/journeys';
+import { parseScoringState, scoreStateFromRow, type CustomerScoreRow, type CustomerScoreState } from '#wayline/journeys';
 import { LONGEST_EVENT_WINDOW_DAYS, type RecentEventGroup } from './policy-facts.ts';
 
 const DAY_MS = 86_400_000;
@@ -22,19 +22,9 @@ interface RecentEventRow {
   negative90d: bigint | number;
 }
 
-interface CustomerPageRow {
+interface CustomerPageRow extends CustomerScoreRow {
   id: string;
   attributes: unknown;
-  scoring_state: unknown;
-  activity: number;
-  activity_at: Date | null;
-  valence: number;
-  valence_weight: number;
-  emotion_at: Date | null;
-  stage: string | null;
-  stage_at: Date | null;
-  event_count: number;
-  last_event_at: Date | null;
 }
 
 /** Reads customers and their recent events for policy rules. */
@@ -61,22 +51,7 @@ export class PolicyFactsRepository {
       WHERE ${afterId}::text IS NULL OR id > ${afterId}::text
       ORDER BY id
       LIMIT ${limit}`;
-    return rows.map((row) =>
-      toPolicyCustomer({
-        id: row.id,
-        attributes: row.attributes,
-        scoringState: row.scoring_state,
-        activity: row.activity,
-        activityAt: row.activity_at,
-        valence: row.valence,
-        valenceWeight: row.valence_weight,
-        emotionAt: row.emotion_at,
-        stage: row.stage,
-        stageAt: row.stage_at,
-        eventCount: row.event_count,
-        lastEventAt: row.last_event_at,
-      }),
-    );
+    return rows.map((row) => ({ id: row.id, attributes: row.attributes as Record<string, unknown>, ...scoreStateFromRow(row) }));
   }
 
   /** Returns each customer's consent per channel name: true when granted, false when opted out. */
