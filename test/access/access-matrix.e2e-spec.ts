@@ -1,33 +1,16 @@
-import { RequestMethod } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { accessRuleOf, ROLES, roleIsAdmitted, type Role } from '#wayline/access';
-import { ApiModule } from '../../apps/api/src/api.module.ts';
 import { API_ROUTES, type RouteDoc } from '../../apps/api/src/openapi/api-routes.ts';
+import { declaredHandlers } from '../support/controller-handlers.ts';
 import { createTestApp, type TestApp } from '../support/test-app.ts';
-
-type Handler = (...args: never[]) => unknown;
 
 /** Every handler of the API module's controllers, as `METHOD /path/{param}`, with its access rule. */
 function declaredAccessRules(): Map<string, string> {
   const reflector = new Reflector();
-  const controllers = (Reflect.getMetadata('controllers', ApiModule) ?? []) as Array<new (...args: never[]) => unknown>;
   const rules = new Map<string, string>();
-  for (const controller of controllers) {
-    const base = String(Reflect.getMetadata('path', controller) ?? '');
-    for (const name of Object.getOwnPropertyNames(controller.prototype)) {
-      const handler = controller.prototype[name as keyof typeof controller.prototype] as unknown;
-      if (typeof handler !== 'function' || name === 'constructor') {
-        continue;
-      }
-      const method = Reflect.getMetadata('method', handler) as RequestMethod | undefined;
-      if (method === undefined) {
-        continue;
-      }
-      const sub = String(Reflect.getMetadata('path', handler) ?? '');
-      const path = `/${[base, sub].filter((part) => part !== '' && part !== '/').join('/')}`.replace(/:(\w+)/g, '{$1}');
-      const rule = accessRuleOf(reflector, handler as Handler, controller);
-      rules.set(`${RequestMethod[method]} ${path}`, rule === undefined ? 'none' : describeRoles(rule.public ? 'public' : rule.roles));
-    }
+  for (const { route, handler, controller } of declaredHandlers()) {
+    const rule = accessRuleOf(reflector, handler, controller);
+    rules.set(route, rule === undefined ? 'none' : describeRoles(rule.public ? 'public' : rule.roles));
   }
   return rules;
 }

@@ -1,28 +1,9 @@
-import { RequestMethod } from '@nestjs/common';
-import { ApiModule } from '../../apps/api/src/api.module.ts';
+import { declaredHandlers } from '../support/controller-handlers.ts';
 import { createTestApp, type TestApp } from '../support/test-app.ts';
 
 /** Routes the controllers declare, as `METHOD /path/{param}`. */
 function declaredRoutes(): string[] {
-  const controllers = (Reflect.getMetadata('controllers', ApiModule) ?? []) as Array<new (...args: never[]) => unknown>;
-  const routes: string[] = [];
-  for (const controller of controllers) {
-    const base = String(Reflect.getMetadata('path', controller) ?? '');
-    for (const name of Object.getOwnPropertyNames(controller.prototype)) {
-      const handler = controller.prototype[name as keyof typeof controller.prototype] as unknown;
-      if (typeof handler !== 'function' || name === 'constructor') {
-        continue;
-      }
-      const method = Reflect.getMetadata('method', handler) as RequestMethod | undefined;
-      if (method === undefined) {
-        continue;
-      }
-      const sub = String(Reflect.getMetadata('path', handler) ?? '');
-      const joined = `/${[base, sub].filter((part) => part !== '' && part !== '/').join('/')}`.replace(/:(\w+)/g, '{$1}');
-      routes.push(`${RequestMethod[method]} ${joined}`);
-    }
-  }
-  return routes.sort();
+  return declaredHandlers().map((declared) => declared.route).sort();
 }
 
 describe('GET /openapi.json', () => {
