@@ -70,6 +70,27 @@ describe('audit log', () => {
       expect(entry!.after!['webhookUrl']).toBe('http://127.0.0.1:9/hooks/email-v2');
     });
 
+    it('records the request id the caller sent, and echoes it', async () => {
+      const response = await testApp.api().patch('/v1/admin/channels/email').set('x-request-id', 'deploy-42:step.7').send({ timeoutMs: 5000 });
+      expect(response.status).toBe(200);
+      expect(response.headers['x-request-id']).toBe('deploy-42:step.7');
+
+      const [entry] = await entries({ entityType: 'channel', entityKey: 'email' });
+
+      expect(entry!.requestId).toBe('deploy-42:step.7');
+    });
+
+    it('gives a request without a usable id a generated one', async () => {
+      const response = await testApp.api().patch('/v1/admin/channels/email').set('x-request-id', 'has spaces & symbols').send({ timeoutMs: 6000 });
+      expect(response.status).toBe(200);
+      const generated = response.headers['x-request-id'] as string;
+      expect(generated).toMatch(/^[0-9a-f-]{36}$/);
+
+      const [entry] = await entries({ entityType: 'channel', entityKey: 'email' });
+
+      expect(entry!.requestId).toBe(generated);
+    });
+
     it('records the marketer key that made a change', async () => {
       const created = await testApp.as(marketerKey).post('/v1/admin/offers').send(offerBody({ name: 'welcome-email', channel: 'email' }));
       expect(created.status).toBe(201);

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { currentRequestContext } from '#wayline/access';
 import { parseInput } from '#wayline/common';
 import { currentAuditActor } from './audit-actor.ts';
 import type { AuditChange, AuditEntryView } from './audit-entry.ts';
@@ -44,8 +45,7 @@ export class AuditLog {
       entityId: change.entityId ?? null,
       before: redactSecrets(change.before, change.entityType),
       after: redactSecrets(change.after, change.entityType),
-      // TODO: fill in once the request context carries a request id; the column is ready.
-      requestId: null,
+      requestId: currentRequestContext()?.requestId ?? null,
     });
   }
 

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Request, Response } from 'express';
-import { runInRequestContext } from '#wayline/access';
+import { currentRequestContext, runInRequestContext } from '#wayline/access';
 import type { AppConfig } from '#wayline/config';
 import { HttpDrain, WaylineMetrics } from '#wayline/observability';
 import { rejectNonJsonBody } from './json-body.middleware.ts';
@@ -21,7 +21,12 @@ export function configureHttp(app: INestApplication, config: AppConfig): void {
   express.use(rejectDeepJsonBody);
   // After the body parser, whose stream callbacks would lose the context: guards,
   // controllers and services of the request all see it.
-  express.use((_request: unknown, _response: unknown, next: () => void) => runInRequestContext(next));
+  express.use((request: Request, response: Response, next: () => void) => {
+    runInRequestContext(request.headers['x-request-id'], () => {
+      response.setHeader('x-request-id', currentRequestContext()!.requestId);
+      next();
+    });
+  });
   express.disable('x-powered-by');
 }
 
