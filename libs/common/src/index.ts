@@ -5,3 +5,4 @@ export * from './logging.module.ts';
 export * from './nul-character.ts';
 export * from './identifier.ts';
 export * from './json-depth.ts';
+export * from './wall-clock.ts';

@@ -1,3 +1,5 @@
+import { readWallClock } from '#wayline/common';
+
 /** A calendar date in some time zone; `month` is 1 to 12. */
 export interface LocalDate {
   year: number;
@@ -14,26 +16,6 @@ export interface LocalDateTime extends LocalDate {
 
 const MS_PER_MINUTE = 60_000;
 const MS_PER_DAY = 86_400_000;
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (formatter === undefined) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
 
 let zonesByLowerCaseName: Map<string, string> | undefined;
 
@@ -59,20 +41,8 @@ export function canonicalTimeZone(name: string): string | null {
 
 /** Reads the wall clock of `timeZone` at `instant` (epoch milliseconds). */
 export function localDateTime(instant: number, timeZone: string): LocalDateTime {
-  const parts: Record<string, number> = {};
-  for (const part of formatterFor(timeZone).formatToParts(new Date(instant))) {
-    if (part.type !== 'literal') {
-      parts[part.type] = Number(part.value);
-    }
-  }
-  return {
-    year: parts.year!,
-    month: parts.month!,
-    day: parts.day!,
-    hour: parts.hour!,
-    minute: parts.minute!,
-    second: parts.second!,
-  };
+  const { year, month, day, hour, minute, second } = readWallClock(instant, timeZone);
+  return { year, month, day, hour, minute, second };
 }
 
 /** Formats the local date as `YYYY-MM-DD`. */

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { isKnownTimeZone } from '#wayline/common';
 import { APP_CONFIG, type AppConfig } from '#wayline/config';
 import type { Prisma } from '#wayline/database';
-import { formatHourOfWeek, isKnownTimeZone } from './local-clock.ts';
+import { formatHourOfWeek } from './local-clock.ts';
 import {
   chooseSlot,
   choosePattern,
