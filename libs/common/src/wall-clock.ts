@@ -11,7 +11,7 @@ export interface WallClock {
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-/** One formatter per zone: building an Intl.DateTimeFormat costs far more than using one. */
+/** Returns the formatter of `timeZone`, made once per zone and kept. */
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
   let formatter = formatters.get(timeZone);
   if (formatter === undefined) {
