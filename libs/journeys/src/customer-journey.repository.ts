@@ -316,6 +316,27 @@ export class CustomerJourneyRepository {
     return { ...columns, ...parseScoringState(scoringState) };
   }
 
+  /**
+   * Loads a customer's score state, latest events and count of unscored events from one
+   * snapshot (REPEATABLE READ), so a scoring pass that commits meanwhile cannot give old
+   * scores next to a count of 0. Null when the customer is unknown.
+   */
+  async findJourney(customerId: string, limit: number) {
+    const [customer, timeline, pendingEvents] = await this.prisma.$transaction(
+      [
+        this.prisma.customer.findUnique({ where: { id: customerId } }),
+        this.prisma.event.findMany({ where: { customerId }, orderBy: [{ occurredAt: 'desc' }, { sequence: 'desc' }], take: limit }),
+        this.prisma.event.count({ where: { customerId, scoredAt: null } }),
+      ],
+      { isolationLevel: 'RepeatableRead' },
+    );
+    if (customer === null) {
+      return null;
+    }
+    const { scoringState, ...columns } = customer;
+    return { customer: { ...columns, ...parseScoringState(scoringState) }, timeline, pendingEvents };
+  }
+
   /** Events waiting to be scored, and when the oldest of them arrived. */
   async findScoringBacklog(): Promise<{ unscoredEvents: number; oldestReceivedAt: Date | null }> {
     const [row] = await this.prisma.$queryRaw<Array<{ unscored: number; oldest: Date | null }>>`
@@ -326,18 +347,6 @@ export class CustomerJourneyRepository {
   async hasUnscoredEvents(): Promise<boolean> {
     const rows = await this.prisma.$queryRaw<unknown[]>`SELECT 1 FROM events WHERE scored_at IS NULL LIMIT 1`;
     return rows.length > 0;
-  }
-
-  async countUnscoredEvents(customerId: string): Promise<number> {
-    return this.prisma.event.count({ where: { customerId, scoredAt: null } });
-  }
-
-  async findTimeline(customerId: string, limit: number) {
-    return this.prisma.event.findMany({
-      where: { customerId },
-      orderBy: [{ occurredAt: 'desc' }, { sequence: 'desc' }],
-      take: limit,
-    });
   }
 }
 

@@ -58,14 +58,11 @@ export class JourneyQueryService {
   async getJourney(customerId: string, query: unknown, now = new Date()) {
     parseInput(customerIdSchema, customerId, 'path.customerId');
     const { limit } = parseInput(journeyQuerySchema, query, 'query');
-    const customer = await this.journeys.findCustomer(customerId);
-    if (customer === null) {
+    const journey = await this.journeys.findJourney(customerId, limit);
+    if (journey === null) {
       throw new NotFoundError('Customer', customerId);
     }
-    const [timeline, pendingEvents] = await Promise.all([
-      this.journeys.findTimeline(customerId, limit),
-      this.journeys.countUnscoredEvents(customerId),
-    ]);
+    const { customer, timeline, pendingEvents } = journey;
     return {
       customerId: customer.id,
       attributes: customer.attributes,
