@@ -32,12 +32,12 @@ export function runInRequestContext(presentedId: string | string[] | undefined, 
   storage.run({ requestId }, next);
 }
 
-/** The context of the request being served, or undefined outside a request (jobs, CLI). */
+/** Returns the context of the request being served, or undefined outside a request (jobs, CLI). */
 export function currentRequestContext(): RequestContext | undefined {
   return storage.getStore();
 }
 
-/** The authenticated key of the request being served, or undefined (jobs, CLI, public routes). */
+/** Returns the authenticated key of the request being served, or undefined (jobs, CLI, public routes). */
 export function currentPrincipal(): Principal | undefined {
   return storage.getStore()?.principal;
 }
