@@ -199,7 +199,7 @@ describe('admin offers API', () => {
 
     const response = await api().post('/v1/admin/offers').set('content-type', 'application/json').send(text);
 
-    // The HTTP layer refuses any body deeper than 64 levels before the offer schema sees it.
+    // The HTTP layer rejects any body deeper than 64 levels before the offer schema runs.
     expectProblem(response, 'body', /deeper than 64 levels/);
   });
 

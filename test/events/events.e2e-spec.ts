@@ -151,7 +151,7 @@ describe('POST /v1/events', () => {
 
     const response = await testApp.api().post('/v1/events').set('content-type', 'application/json').send(body);
 
-    // The HTTP layer refuses any body deeper than 64 levels before the event schema sees it.
+    // The HTTP layer rejects any body deeper than 64 levels before the event schema runs.
     expect(response.status).toBe(400);
     expect(response.body.problems[0].path).toBe('body');
     expect(await testApp.stores.database.prisma.customer.count({ where: { id: 'c-deep' } })).toBe(0);

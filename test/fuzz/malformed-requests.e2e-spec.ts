@@ -17,8 +17,8 @@ const SEED = Number(process.env.WAYLINE_FUZZ_SEED ?? 20261205);
 const MIN_REQUESTS = 10_000;
 const CONCURRENCY = 8;
 /**
- * Longest request target sent. Node's HTTP server answers a longer request line with a
- * bare 431 before any application code runs, so longer ones test Node, not Wayline.
+ * Maximum length of a request target sent. Node's HTTP server rejects a longer request line
+ * with a bare 431 before any application code runs, so longer ones test Node, not Wayline.
  */
 const MAX_URL_LENGTH = 8_000;
 

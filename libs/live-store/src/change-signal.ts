@@ -2,8 +2,8 @@ import type { Logger } from 'pino';
 import type { LiveStore } from './live-store.ts';
 
 /**
- * A version number that tells the replicas of a deployment when data they keep in memory
- * has changed. A process that writes the data calls `announce`, which bumps its own version
+ * A version number that signals to the replicas of a deployment that data they keep in
+ * memory has changed. A process that writes the data calls `announce`, which bumps its own version
  * at once and publishes on the live store, so every subscribed replica bumps its version
  * when the message arrives. Readers compare versions through {@link SignalledCache}.
  *
@@ -48,7 +48,7 @@ export class ChangeSignal {
   }
 
   /**
-   * Marks the data as changed in this process and tells the other processes. Call it after
+   * Marks the data as changed in this process and notifies the other processes. Call it after
    * the change is committed. Never throws, because the change itself already succeeded.
    */
   async announce(): Promise<void> {

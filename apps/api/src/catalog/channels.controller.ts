@@ -10,7 +10,7 @@ import {
 import { parseInput } from '#wayline/common';
 import { toChannelResponse, type ChannelResponse } from './catalog.responses.ts';
 
-/** Channels and their webhooks. Changing one is an admin task, because a channel holds a webhook URL and signing secret. */
+/** Channels and their webhooks. Changing one is an admin task, because a channel contains a webhook URL and signing secret. */
 @Controller('v1/admin/channels')
 @Roles('marketer', 'analyst')
 export class ChannelsController {

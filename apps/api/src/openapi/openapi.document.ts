@@ -70,8 +70,8 @@ function operation(route: RouteDoc): JsonSchema {
 }
 
 /**
- * The security requirement of an operation: none for public routes, otherwise the bearer
- * API key, with the admitted roles in the description and in `x-wayline-roles`.
+ * Returns the security requirement of an operation: none for public routes, otherwise the
+ * bearer API key, with the admitted roles in the description and in `x-wayline-roles`.
  */
 function accessOf(route: RouteDoc): JsonSchema {
   if (route.roles === 'public') {

@@ -53,9 +53,9 @@ export interface PolicyApproval<Candidate> {
 }
 
 /**
- * Longest time a process keeps the contact policies in memory. A change made through this
- * process shows at once, and one made by another replica when its change message arrives;
- * this bound covers a lost message.
+ * Maximum time a process keeps the contact policies in memory. A change made through this
+ * process shows at once, and one made by another replica when its change message arrives.
+ * This bound covers a lost message.
  */
 export const CONTACT_POLICY_CACHE_MS = 1_000;
 

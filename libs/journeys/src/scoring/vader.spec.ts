@@ -8,7 +8,7 @@ const packageCompound = (text: string): number => vaderSentiment.SentimentIntens
 
 const DATA_DIR = path.resolve(process.cwd(), '..', 'shared', 'data');
 
-/** Every text of the sentiment data sets: tweets with human ratings, airline tweets, product reviews. */
+/** Returns every text of the sentiment data sets: tweets with human ratings, airline tweets, product reviews. */
 function dataSetTexts(): string[] {
   const texts: string[] = [];
   const ratedTweets = path.join(DATA_DIR, 'vader_tweets_GroundTruth.txt');
