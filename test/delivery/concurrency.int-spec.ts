@@ -34,11 +34,11 @@ describe('DeliveryService concurrency', () => {
     stores = await createTestStores();
     const channel = await createChannel(stores.database.prisma, { webhookUrl: receiver.url });
     const messageIds = await createManyDueMessages(stores.database.prisma, channel.id, MESSAGE_COUNT);
-    const workers: DeliveryHarness[] = [createDeliveryHarness(stores.database.prisma, stores.config, { logger: createCapturedLogger().logger })];
+    const workers: DeliveryHarness[] = [createDeliveryHarness(stores.database, stores.config, { logger: createCapturedLogger().logger })];
     for (let index = 1; index < WORKER_COUNT; index += 1) {
       const database = await Database.open(stores.config.database);
       extraDatabases.push(database);
-      workers.push(createDeliveryHarness(database.prisma, stores.config, { logger: createCapturedLogger().logger }));
+      workers.push(createDeliveryHarness(database, stores.config, { logger: createCapturedLogger().logger }));
     }
 
     // Each worker ticks until a tick claims nothing, as the job would.

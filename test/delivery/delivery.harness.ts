@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { AppConfig } from '#wayline/config';
-import type { PrismaClient } from '#wayline/database';
+import type { Database } from '#wayline/database';
 import { DeliveryService, OutreachMessageRepository, WebhookSender, type RandomSource, type SendRecheck } from '#wayline/delivery';
 
 export interface DeliveryHarness {
@@ -18,9 +18,9 @@ export interface HarnessOptions {
   recheck?: SendRecheck;
 }
 
-/** Builds the delivery service over `prisma` the way DeliveryModule wires it, without a Nest app. */
-export function createDeliveryHarness(prisma: PrismaClient, config: AppConfig, options: HarnessOptions): DeliveryHarness {
-  const repository = new OutreachMessageRepository(prisma);
+/** Builds the delivery service over `database` the way DeliveryModule wires it, without a Nest app. */
+export function createDeliveryHarness(database: Database, config: AppConfig, options: HarnessOptions): DeliveryHarness {
+  const repository = new OutreachMessageRepository(database.prisma, database.sql);
   const serviceConfig: AppConfig = { ...config, delivery: { ...config.delivery, ...options.delivery } };
   const service = new DeliveryService(
     repository,

@@ -38,7 +38,7 @@ describe('DeliveryService', () => {
     receiver.plan = () => ({ status: 200 });
     const captured = createCapturedLogger();
     logs = captured;
-    harness = createDeliveryHarness(prisma, stores.config, { logger: captured.logger });
+    harness = createDeliveryHarness(stores.database, stores.config, { logger: captured.logger });
   });
 
   afterAll(async () => {
@@ -171,7 +171,7 @@ describe('DeliveryService', () => {
 
   it('retries a receiver slower than the timeout', async () => {
     const timeoutMs = 200;
-    const fast = createDeliveryHarness(prisma, stores.config, {
+    const fast = createDeliveryHarness(stores.database, stores.config, {
       logger: createCapturedLogger().logger,
       delivery: { timeoutMs },
     });

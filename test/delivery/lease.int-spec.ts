@@ -30,7 +30,7 @@ describe('DeliveryService leases', () => {
     await prisma.outreachMessage.deleteMany();
     receiver.requests.length = 0;
     receiver.plan = () => ({ status: 200 });
-    harness = createDeliveryHarness(prisma, stores.config, { logger: createCapturedLogger().logger });
+    harness = createDeliveryHarness(stores.database, stores.config, { logger: createCapturedLogger().logger });
   });
 
   afterAll(async () => {
@@ -64,7 +64,7 @@ describe('DeliveryService leases', () => {
 
   it('reports a result lost to a newer claim', async () => {
     const captured = createCapturedLogger();
-    const slow = createDeliveryHarness(prisma, stores.config, { logger: captured.logger });
+    const slow = createDeliveryHarness(stores.database, stores.config, { logger: captured.logger });
     const message = await createMessage(prisma, slow.repository, channelId);
     let takeOver: Promise<unknown> | undefined;
     // While the first worker waits for the receiver, a second worker claims the message

@@ -15,7 +15,7 @@ describe('OutreachMessageRepository', () => {
   beforeAll(async () => {
     stores = await createTestStores();
     prisma = stores.database.prisma;
-    repository = new OutreachMessageRepository(prisma);
+    repository = new OutreachMessageRepository(prisma, stores.database.sql);
     channelId = (await createChannel(prisma, { webhookUrl: 'http://127.0.0.1:9/hook' })).id;
   });
 
@@ -58,19 +58,30 @@ describe('OutreachMessageRepository', () => {
     const customerId = `customer-transaction-${Date.now()}`;
     const rollback = new Error('roll back on purpose');
 
-    const transaction = prisma.$transaction(async (client) => {
-      await client.customer.create({ data: { id: customerId } });
-      const decision = await client.decision.create({
-        data: { customerId, holdoutGroup: 'delivery-test', arm: 'treatment' },
-      });
-      await repository.create({ decisionId: decision.id, channelId, payload: {}, sendAt: new Date() }, client);
-      expect(await client.outreachMessage.count()).toBe(1);
+    const transaction = stores.database.sql.transaction(async (tx) => {
+      await tx.query('INSERT INTO customers (id) VALUES ($1)', [customerId]);
+      const [decision] = await tx.query<{ id: string }>(
+        "INSERT INTO decisions (customer_id, holdout_group, arm) VALUES ($1, 'delivery-test', 'treatment') RETURNING id",
+        [customerId],
+      );
+      await repository.create({ decisionId: decision!.id, channelId, payload: {}, sendAt: new Date() }, tx);
+      expect(await tx.query('SELECT id FROM outreach_messages')).toHaveLength(1);
       throw rollback;
     });
 
     await expect(transaction).rejects.toBe(rollback);
     expect(await prisma.outreachMessage.count()).toBe(0);
     expect(await prisma.customer.count({ where: { id: customerId } })).toBe(0);
+  });
+
+  it('stores the send-time reason with the message', async () => {
+    const decisionId = await createDecision(prisma);
+    const sendTimeReason = { source: 'customer', hourOfWeek: 33 };
+
+    const message = await repository.create({ decisionId, channelId, payload: {}, sendAt: new Date(), sendTimeReason });
+
+    expect(message.sendTimeReason).toEqual(sendTimeReason);
+    expect((await prisma.outreachMessage.findUniqueOrThrow({ where: { id: message.id } })).sendTimeReason).toEqual(sendTimeReason);
   });
 
   it('claims only due messages', async () => {

@@ -22,7 +22,7 @@ describe('DeliveryService.deliverDue while stopping', () => {
   it('claims no batch after stopping', async () => {
     const channel = await createChannel(stores.database.prisma, { webhookUrl: receiver.url });
     await createManyDueMessages(stores.database.prisma, channel.id, DELIVERY_CONCURRENCY * 3);
-    const { service } = createDeliveryHarness(stores.database.prisma, stores.config, { logger: createCapturedLogger().logger });
+    const { service } = createDeliveryHarness(stores.database, stores.config, { logger: createCapturedLogger().logger });
 
     // The shutdown begins while the first batch is being sent.
     const stopping = await service.deliverDue(new Date(), 60_000, () => true);

@@ -7,17 +7,20 @@ import { PrismaClient } from './generated/prisma/client.ts';
 import { DataFolderLock } from './data-folder-lock.ts';
 import { applyMigrations, type MigrationResult } from './migrator.ts';
 import { PgliteSqlConnection, PostgresSqlConnection, type SqlConnection } from './sql-connection.ts';
+import { PgliteSqlPool, PostgresSqlPool, type SqlPool } from './sql-pool.ts';
 
 export type DatabaseKind = AppConfig['database']['kind'];
 
 /**
- * The Prisma client plus what is needed to migrate and close the store behind it.
- * One per process: PGlite allows a single process on its data folder.
+ * The Prisma client, the plain SQL pool of the hot paths, and what is needed to migrate
+ * and close the store behind them. One per process: PGlite allows a single process on its
+ * data folder.
  */
 export class Database {
   private constructor(
     readonly kind: DatabaseKind,
     readonly prisma: PrismaClient,
+    readonly sql: SqlPool,
     private readonly openSqlConnection: () => Promise<SqlConnection>,
     private readonly closeStore: () => Promise<void>,
   ) {}
@@ -43,11 +46,18 @@ export class Database {
         // Under load a transaction waits for a free connection instead of failing at once.
         transactionOptions: { maxWait: config.poolWaitMs, timeout: 60_000 },
       });
+      const sql = new PostgresSqlPool(
+        { connectionString: config.url, max: config.poolSize, connectionTimeoutMillis: config.poolWaitMs },
+        reportError,
+      );
       return new Database(
         'postgres',
         prisma,
+        sql,
         () => PostgresSqlConnection.connect(config.url, reportError),
-        () => prisma.$disconnect(),
+        async () => {
+          await Promise.all([prisma.$disconnect(), sql.close()]);
+        },
       );
     }
     if (!config.dataDir.startsWith('memory://')) {
@@ -64,6 +74,7 @@ export class Database {
       return new Database(
         'pglite',
         prisma,
+        new PgliteSqlPool(pglite),
         async () => new PgliteSqlConnection(pglite),
         async () => {
           await prisma.$disconnect();

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PRISMA, type PrismaClient } from '#wayline/database';
+import { SQL_POOL, type SqlPool } from '#wayline/database';
 import { scoreStateFromRow, type CustomerScoreRow } from '#wayline/journeys';
 import type { PolicyCustomerRow } from './arbitration/policy-facts.repository.ts';
 import type { Arm, StoredAssignment } from './assignment/holdout-assignment.ts';
@@ -25,31 +25,36 @@ interface DecisionCustomerRow extends CustomerScoreRow {
   assignments: Array<{ holdoutGroup: string; arm: string; holdoutShare: number; salt: string }>;
 }
 
+const NEGATIVE_LABELS = [...NEGATIVE_EMOTION_LABELS];
+
 /**
  * Reads the per-customer facts of a decision in one round trip: the scored customer row,
  * the contact facts on the channel and the holdout arms. Separate queries for each cost
- * six round trips per decision.
+ * six round trips per decision. Plain SQL, because this runs on every decision (see SqlPool).
  */
 @Injectable()
 export class DecisionCustomerRepository {
-  constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
+  constructor(@Inject(SQL_POOL) private readonly sql: SqlPool) {}
 
   /** Returns null when no customer has that id. */
   async find(customerId: string, channelName: string): Promise<DecisionCustomer | null> {
-    const [row] = await this.prisma.$queryRaw<DecisionCustomerRow[]>`
+    const [row] = await this.sql.query<DecisionCustomerRow>(
+      `
       SELECT c.id, c.attributes, c.activity, c.activity_at, c.valence, c.valence_weight, c.emotion_at, c.stage, c.stage_at,
              c.event_count, c.last_event_at, c.scoring_state, c.time_zone,
              (SELECT consent.status
                 FROM customer_consents consent JOIN channels channel ON channel.id = consent.channel_id
-               WHERE consent.customer_id = c.id AND channel.name = ${channelName}) AS consent,
+               WHERE consent.customer_id = c.id AND channel.name = $2) AS consent,
              (SELECT e.occurred_at FROM events e
-               WHERE e.customer_id = c.id AND e.emotion_label = ANY(${[...NEGATIVE_EMOTION_LABELS]}::text[])
+               WHERE e.customer_id = c.id AND e.emotion_label = ANY($3::text[])
                ORDER BY e.occurred_at DESC LIMIT 1) AS last_negative_at,
              coalesce((SELECT json_agg(json_build_object('holdoutGroup', h.holdout_group, 'arm', h.arm,
                                                          'holdoutShare', h.holdout_share, 'salt', h.salt))
                          FROM holdout_assignments h WHERE h.customer_id = c.id), '[]'::json) AS assignments
       FROM customers c
-      WHERE c.id = ${customerId}`;
+      WHERE c.id = $1`,
+      [customerId, channelName, NEGATIVE_LABELS],
+    );
     if (row === undefined) {
       return null;
     }

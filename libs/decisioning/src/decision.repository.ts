@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { PRISMA, type Prisma, type PrismaClient } from '#wayline/database';
+import { PRISMA, SQL_POOL, type Prisma, type PrismaClient, type SqlExecutor, type SqlPool } from '#wayline/database';
 
 export type TransactionClient = Prisma.TransactionClient;
 
@@ -29,30 +29,54 @@ export interface NewDecision {
 
 @Injectable()
 export class DecisionRepository {
-  constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
+  constructor(
+    @Inject(PRISMA) private readonly prisma: PrismaClient,
+    @Inject(SQL_POOL) private readonly sql: SqlPool,
+  ) {}
 
-  /** Runs `work` in one transaction, so a decision and its outreach message commit together. */
+  /** Runs `work` in one Prisma transaction, for importers that write many decisions at once. */
   inTransaction<T>(work: (tx: TransactionClient) => Promise<T>): Promise<T> {
     return this.prisma.$transaction(work);
   }
 
   /**
-   * Inserts one decision with a plain INSERT and returns its id. Raw SQL, because building
-   * and reading back the whole row through the Prisma query engine cost more CPU than the
-   * insert itself. The id is generated here unless the caller sets one.
+   * Runs `work` in one plain SQL transaction, so a live decision, its holdout arms, its
+   * budget spend and its outreach message commit together (see SqlPool for why plain SQL).
    */
-  async create(decision: NewDecision, client: TransactionClient | PrismaClient = this.prisma): Promise<{ id: string }> {
+  inSqlTransaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.sql.transaction(work);
+  }
+
+  /** Inserts one decision and returns its id. The id is generated here unless the caller sets one. */
+  async create(decision: NewDecision, tx: SqlExecutor = this.sql): Promise<{ id: string }> {
     const id = decision.id ?? randomUUID();
-    await client.$executeRaw`
-      INSERT INTO decisions (id, customer_id, campaign_id, holdout_group, arm, offer_id, channel, score, model_version,
-                             uplift_model_version, uplift, score_source, exploration_probability,
-                             reasons, features, source, idempotency_key, created_at)
-      VALUES (${id}::uuid, ${decision.customerId}, ${decision.campaignId}::uuid, ${decision.holdoutGroup}, ${decision.arm},
-              ${decision.offerId}::uuid, ${decision.channel}, ${decision.score}::float8, ${decision.modelVersion},
-              ${decision.upliftModelVersion ?? null}, ${decision.uplift ?? null}::float8, ${decision.scoreSource ?? null},
-              ${decision.explorationProbability ?? null}::float8,
-              ${JSON.stringify(decision.reasons)}::jsonb, ${JSON.stringify(decision.features)}::jsonb, ${decision.source},
-              ${decision.idempotencyKey ?? null}, ${decision.createdAt ?? new Date()}::timestamptz)`;
+    await tx.query(
+      `INSERT INTO decisions (id, customer_id, campaign_id, holdout_group, arm, offer_id, channel, score, model_version,
+                              uplift_model_version, uplift, score_source, exploration_probability,
+                              reasons, features, source, idempotency_key, created_at)
+       VALUES ($1::uuid, $2, $3::uuid, $4, $5, $6::uuid, $7, $8::float8, $9, $10, $11::float8, $12, $13::float8,
+               $14::jsonb, $15::jsonb, $16, $17, $18::timestamptz)`,
+      [
+        id,
+        decision.customerId,
+        decision.campaignId,
+        decision.holdoutGroup,
+        decision.arm,
+        decision.offerId,
+        decision.channel,
+        decision.score,
+        decision.modelVersion,
+        decision.upliftModelVersion ?? null,
+        decision.uplift ?? null,
+        decision.scoreSource ?? null,
+        decision.explorationProbability ?? null,
+        JSON.stringify(decision.reasons),
+        JSON.stringify(decision.features),
+        decision.source,
+        decision.idempotencyKey ?? null,
+        decision.createdAt ?? new Date(),
+      ],
+    );
     return { id };
   }
 

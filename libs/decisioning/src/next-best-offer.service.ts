@@ -243,7 +243,7 @@ export class NextBestOfferService {
         await approval.release();
         throw error;
       });
-    const { decision, message } = await this.decisions.inTransaction(async (tx) => {
+    const { decision, message } = await this.decisions.inSqlTransaction(async (tx) => {
       await this.holdouts.commit(holdoutPlan, campaign, assignment, tx);
       const decision = await this.decisions.create(
         {
@@ -285,12 +285,10 @@ export class NextBestOfferService {
             offer: { name: offer.name, content: offer.content, value: offer.value },
             customer: { id: customerId, attributes: customer.attributes as Prisma.InputJsonObject },
           },
+          sendTimeReason: (sendTime?.reason ?? null) as Prisma.InputJsonObject | null,
         },
         tx,
       );
-      if (sendTime?.reason) {
-        await this.sendTimes.saveReason(message.id, sendTime.reason, tx);
-      }
       return { decision, message };
     }).catch(async (error: unknown) => {
       // Nothing was recorded, so the reserved caps go back.

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ConflictError } from '#wayline/common';
-import { PRISMA, Prisma, type OutreachMessageModel, type PrismaClient } from '#wayline/database';
+import { PRISMA, Prisma, SQL_POOL, type OutreachMessageModel, type PrismaClient, type SqlExecutor, type SqlPool } from '#wayline/database';
 import type { ChannelKind } from './adapters/channel-adapter.ts';
 
 export type OutreachMessage = OutreachMessageModel;
@@ -14,6 +14,8 @@ export interface NewOutreachMessage {
   payload: Prisma.InputJsonValue;
   /** Earliest time the message may be sent, when its first attempt is due. */
   sendAt: Date;
+  /** Why the message is due at `sendAt`, when send-time optimization chose it. */
+  sendTimeReason?: Prisma.InputJsonObject | null;
 }
 
 /**
@@ -76,29 +78,52 @@ interface ClaimedRow {
 /** Maximum length of the error text stored in `last_error`. */
 const MAX_ERROR_LENGTH = 500;
 
+/** SQLSTATE of a unique constraint violation. */
+const UNIQUE_VIOLATION = '23505';
+
+/** The columns of an `outreach_messages` row under the field names of {@link OutreachMessage}. */
+const MESSAGE_COLUMNS = [
+  'id',
+  'decision_id AS "decisionId"',
+  'channel_id AS "channelId"',
+  'payload',
+  'send_at AS "sendAt"',
+  'status',
+  'attempts',
+  'next_attempt_at AS "nextAttemptAt"',
+  'locked_until AS "lockedUntil"',
+  'last_error AS "lastError"',
+  'sent_at AS "sentAt"',
+  'status_reason AS "statusReason"',
+  'send_time_reason AS "sendTimeReason"',
+  'created_at AS "createdAt"',
+  'updated_at AS "updatedAt"',
+].join(', ');
+
 @Injectable()
 export class OutreachMessageRepository {
-  constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
+  constructor(
+    @Inject(PRISMA) private readonly prisma: PrismaClient,
+    @Inject(SQL_POOL) private readonly sql: SqlPool,
+  ) {}
 
   /**
-   * Inserts a pending message whose first attempt is due at `sendAt`. Pass the
-   * transaction client to create it in the same transaction as its decision.
+   * Inserts a pending message whose first attempt is due at `sendAt`. Pass the SQL
+   * transaction to create it in the same transaction as its decision.
    *
    * @throws ConflictError when the decision already has a message.
    */
-  async create(input: NewOutreachMessage, client: Prisma.TransactionClient = this.prisma): Promise<OutreachMessage> {
+  async create(input: NewOutreachMessage, tx: SqlExecutor = this.sql): Promise<OutreachMessage> {
     try {
-      return await client.outreachMessage.create({
-        data: {
-          decisionId: input.decisionId,
-          channelId: input.channelId,
-          payload: input.payload,
-          sendAt: input.sendAt,
-          nextAttemptAt: input.sendAt,
-        },
-      });
+      const [row] = await tx.query<OutreachMessage>(
+        `INSERT INTO outreach_messages (decision_id, channel_id, payload, send_at, next_attempt_at, send_time_reason)
+         VALUES ($1::uuid, $2::uuid, $3::jsonb, $4::timestamptz, $4::timestamptz, $5::jsonb)
+         RETURNING ${MESSAGE_COLUMNS}`,
+        [input.decisionId, input.channelId, JSON.stringify(input.payload), input.sendAt, input.sendTimeReason == null ? null : JSON.stringify(input.sendTimeReason)],
+      );
+      return row!;
     } catch (error) {
-      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+      if ((error as { code?: unknown }).code === UNIQUE_VIOLATION) {
         throw new ConflictError(`Decision '${input.decisionId}' already has an outreach message`, { cause: error });
       }
       throw error;

@@ -3,6 +3,7 @@ import { ArgumentsHost, Catch, HttpException, Inject, type ExceptionFilter } fro
 import type { Response } from 'express';
 import type { Logger } from 'pino';
 import { ConflictError, DomainError, NotFoundError, ROOT_LOGGER, ValidationError } from '#wayline/common';
+import { DatabaseConnectionError } from '#wayline/database';
 import { LiveStoreUnavailableError } from '#wayline/live-store';
 
 interface BodyParserError {
@@ -73,7 +74,15 @@ export class ExceptionToHttpFilter implements ExceptionFilter {
         retryAfterSeconds: 2,
       };
     }
-    if (isDatabaseUnreachable(exception)) {
+    if (exception instanceof DatabaseConnectionError && exception.saturated) {
+      this.logger.warn({ err: exception }, 'No database connection became free in time; responded with 503');
+      return {
+        status: 503,
+        body: { error: 'service_busy', message: 'The service is at capacity; retry the request after a short wait' },
+        retryAfterSeconds: 1,
+      };
+    }
+    if (exception instanceof DatabaseConnectionError || isDatabaseUnreachable(exception)) {
       this.logger.warn({ err: exception }, 'The database was unreachable; responded with 503');
       return {
         status: 503,

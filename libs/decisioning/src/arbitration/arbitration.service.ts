@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { ActiveCampaign, EligibilityFacts, OfferBudget } from '#wayline/catalog';
 import { ConflictError, ROOT_LOGGER } from '#wayline/common';
-import type { Prisma } from '#wayline/database';
+import type { SqlExecutor } from '#wayline/database';
 import type { CustomerScores } from '#wayline/journeys';
 import { contextWeightOf, scoreCandidate, sortByArbitration, type ArbitrationScore } from './arbitration.ts';
 import { budgetPeriodStart, fitsBudget, OfferBudgetExhaustedError, type BudgetKey } from './offer-budget.ts';
@@ -121,7 +121,7 @@ export class ArbitrationService {
    *
    * @throws OfferBudgetExhaustedError when a concurrent decision spent the budget first.
    */
-  async consumeBudget(tx: Prisma.TransactionClient, campaign: ActiveCampaign, offer: { id: string; name: string; value: number }, now: Date): Promise<void> {
+  async consumeBudget(tx: SqlExecutor, campaign: ActiveCampaign, offer: { id: string; name: string; value: number }, now: Date): Promise<void> {
     const budget = campaign.offerBudget;
     if (budget === null) {
       return;

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PRISMA, type Prisma, type PrismaClient } from '#wayline/database';
+import { PRISMA, type PrismaClient, type SqlExecutor } from '#wayline/database';
 import type { OfferBudget } from '#wayline/catalog';
 import type { BudgetKey, BudgetSpend } from './offer-budget.ts';
 
@@ -35,18 +35,22 @@ export class OfferBudgetRepository {
    * so concurrent decisions on the same offer queue up and each reads the spend that the
    * one before it committed. The budget is therefore never overspent.
    */
-  async consume(tx: Prisma.TransactionClient, key: BudgetKey, budget: OfferBudget, offerValue: number): Promise<boolean> {
-    await tx.$executeRaw`
-      INSERT INTO offer_budget_spend (campaign_id, offer_id, period_start)
-      VALUES (${key.campaignId}::uuid, ${key.offerId}::uuid, ${key.periodStart}::date)
-      ON CONFLICT DO NOTHING`;
-    const updated = await tx.$queryRaw<Array<{ decisions: number }>>`
-      UPDATE offer_budget_spend
-      SET decisions = decisions + 1, value = value + ${offerValue}::float8, updated_at = now()
-      WHERE campaign_id = ${key.campaignId}::uuid AND offer_id = ${key.offerId}::uuid AND period_start = ${key.periodStart}::date
-        AND (${budget.maxDecisions}::int IS NULL OR decisions < ${budget.maxDecisions}::int)
-        AND (${budget.maxValue}::float8 IS NULL OR value + ${offerValue}::float8 <= ${budget.maxValue}::float8)
-      RETURNING decisions`;
+  async consume(tx: SqlExecutor, key: BudgetKey, budget: OfferBudget, offerValue: number): Promise<boolean> {
+    await tx.query(
+      `INSERT INTO offer_budget_spend (campaign_id, offer_id, period_start)
+       VALUES ($1::uuid, $2::uuid, $3::date)
+       ON CONFLICT DO NOTHING`,
+      [key.campaignId, key.offerId, key.periodStart],
+    );
+    const updated = await tx.query<{ decisions: number }>(
+      `UPDATE offer_budget_spend
+       SET decisions = decisions + 1, value = value + $4::float8, updated_at = now()
+       WHERE campaign_id = $1::uuid AND offer_id = $2::uuid AND period_start = $3::date
+         AND ($5::int IS NULL OR decisions < $5::int)
+         AND ($6::float8 IS NULL OR value + $4::float8 <= $6::float8)
+       RETURNING decisions`,
+      [key.campaignId, key.offerId, key.periodStart, offerValue, budget.maxDecisions, budget.maxValue],
+    );
     return updated.length === 1;
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ConflictError } from '#wayline/common';
 import { APP_CONFIG, type AppConfig } from '#wayline/config';
-import type { Prisma } from '#wayline/database';
+import type { SqlExecutor } from '#wayline/database';
 import { type ArmAssignment, GLOBAL_CONTROL_GROUP, HoldoutPlan, type StoredAssignment } from './holdout-assignment.ts';
 import { HoldoutAssignmentRepository } from './holdout-assignment.repository.ts';
 
@@ -37,7 +37,7 @@ export class HoldoutAssignmentService {
    * a different arm first (possible only if the share was edited in between), so that the
    * decision rolls back and the caller can retry.
    */
-  async commit(plan: HoldoutPlan, campaign: HoldoutCampaign, planned: ArmAssignment, tx: Prisma.TransactionClient): Promise<void> {
+  async commit(plan: HoldoutPlan, campaign: HoldoutCampaign, planned: ArmAssignment, tx: SqlExecutor): Promise<void> {
     const missing = plan.newAssignmentsFor(campaign);
     if (missing.length === 0) {
       return;

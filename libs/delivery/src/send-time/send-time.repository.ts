@@ -3,7 +3,6 @@ import { PRISMA, Prisma, type PrismaClient } from '#wayline/database';
 import { HOURS_PER_WEEK } from './local-clock.ts';
 import { ENGAGEMENT_EVENT_TYPES, emptyHistogram, SEND_TIME_HALF_LIFE_DAYS, SEND_TIME_LOOKBACK_DAYS, type HourOfWeekHistogram } from './send-time-histogram.ts';
 import type { QuietWindow } from './send-time-slots.ts';
-import type { SendTimeReason } from './send-time-choice.ts';
 
 /** Facts about a customer and the contact policy that the send-time choice reads. */
 export interface SendTimeContext {
@@ -109,13 +108,6 @@ export class SendTimeRepository {
     return histogram;
   }
 
-  /** Stores the reason with the message. Pass the transaction client to write it with the message. */
-  async saveReason(messageId: string, reason: SendTimeReason, client: Prisma.TransactionClient = this.prisma): Promise<void> {
-    await client.outreachMessage.update({
-      where: { id: messageId },
-      data: { sendTimeReason: reason as unknown as Prisma.InputJsonObject },
-    });
-  }
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { isKnownTimeZone } from '#wayline/common';
 import { APP_CONFIG, type AppConfig } from '#wayline/config';
-import type { Prisma } from '#wayline/database';
 import { formatHourOfWeek } from './local-clock.ts';
 import {
   chooseSlot,
@@ -105,10 +104,6 @@ export class SendTimeService {
     return { sendAt: choice?.slot.at ?? earliest, reason };
   }
 
-  /** Stores the plan's reason with the message, in the caller's transaction when one is given. */
-  async saveReason(messageId: string, reason: SendTimeReason, client?: Prisma.TransactionClient): Promise<void> {
-    await this.repository.saveReason(messageId, reason, client);
-  }
 
   private async cachedPattern(segment: string | null, defaultTimeZone: string, now: Date): Promise<HourOfWeekHistogram> {
     const key = `${defaultTimeZone}\u0000${segment ?? ''}\u0000${segment === null ? 'global' : 'segment'}`;
