@@ -102,8 +102,8 @@ describe('engagement policy steps', () => {
     ]);
   });
 
-  it('traces the failed suitability rule', async () => {
-    const response = await nextBestOffer(testApp, 'angry-in-support');
+  it('traces the failed suitability rule when asked to', async () => {
+    const response = await nextBestOffer(testApp, 'angry-in-support', '&trace=true');
     const failed = (response.body.reasons as Reason[]).find((reason) => reason.campaign === 'premium-upsell' && reason.step === 'suitability')!;
     const nodes = failed.trace!.nodes;
 
@@ -121,7 +121,7 @@ describe('engagement policy steps', () => {
   });
 
   it('leaves out passing steps without a trace', async () => {
-    const response = await nextBestOffer(testApp, 'happy-in-support');
+    const response = await nextBestOffer(testApp, 'happy-in-support', '&trace=true');
     const reasons = response.body.reasons as Reason[];
     const recovery = reasons.filter((reason) => reason.campaign === 'service-recovery' && reason.step !== 'ranking');
 
@@ -133,11 +133,26 @@ describe('engagement policy steps', () => {
   });
 
   it('stops at a failed eligibility rule', async () => {
-    const response = await nextBestOffer(testApp, 'gold-in-support');
+    const response = await nextBestOffer(testApp, 'gold-in-support', '&trace=true');
     const upsell = (response.body.reasons as Reason[]).filter((reason) => reason.campaign === 'premium-upsell');
 
     expect(upsell.map((reason) => [reason.step, reason.passed])).toEqual([['eligibility', false]]);
     expect(upsell[0]!.trace!.nodes[0]!.operands).toEqual(['gold', 'basic']);
+  });
+
+  it('leaves traces out by default, in the response and in the stored decision', async () => {
+    const response = await nextBestOffer(testApp, 'angry-in-support');
+    const failed = (response.body.reasons as Reason[]).find((reason) => reason.campaign === 'premium-upsell' && reason.step === 'suitability')!;
+
+    expect(failed).toEqual({ step: 'suitability', campaign: 'premium-upsell', passed: false, detail: 'suitability rule did not pass' });
+    const stored = await testApp.stores.database.prisma.decision.findUniqueOrThrow({ where: { id: response.body.decisionId } });
+    expect(JSON.stringify(stored.reasons)).not.toContain('"trace"');
+  });
+
+  it('rejects a trace value other than true or false', async () => {
+    const response = await testApp.api().get('/v1/customers/angry-in-support/next-best-offer?channel=email&trace=yes').expect(400);
+
+    expect(response.body.problems).toEqual([{ path: 'query.trace', message: "must be 'true' or 'false'" }]);
   });
 
   it('reads recent event counts and consent', async () => {
@@ -171,7 +186,7 @@ describe('engagement policy steps', () => {
 
     try {
       const caller = await nextBestOffer(testApp, 'caller');
-      const oldCaller = await nextBestOffer(testApp, 'old-caller');
+      const oldCaller = await nextBestOffer(testApp, 'old-caller', '&trace=true');
 
       expect(caller.body.campaign.key).toBe('callback');
       const failed = (oldCaller.body.reasons as Reason[]).find((reason) => reason.campaign === 'callback')!;

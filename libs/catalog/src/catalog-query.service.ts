@@ -15,6 +15,13 @@ import { CatalogChanges } from './shared/catalog-changes.ts';
  */
 export const ACTIVE_CAMPAIGNS_CACHE_MS = 1_000;
 
+/**
+ * How long past ACTIVE_CAMPAIGNS_CACHE_MS the old copy is still served while one reload runs
+ * in the background, so no decision waits for the periodic reload. Only a reload that keeps
+ * failing for this long makes callers wait and see its error.
+ */
+export const ACTIVE_CAMPAIGNS_STALE_MS = 5_000;
+
 /** Read API of the catalog for the decisioning engine, experiments and reports. */
 @Injectable()
 export class CatalogQueryService {
@@ -26,10 +33,16 @@ export class CatalogQueryService {
     @Inject(ChannelRepository) private readonly channels: ChannelRepository,
     @Inject(CatalogChanges) private readonly changes: CatalogChanges,
   ) {
-    this.channelCache = new SignalledCache(this.changes.signal, ACTIVE_CAMPAIGNS_CACHE_MS, async () => {
-      const channels = await this.channels.list({});
-      return new Map(channels.map((channel) => [channel.name, channel]));
-    });
+    this.channelCache = new SignalledCache(
+      this.changes.signal,
+      ACTIVE_CAMPAIGNS_CACHE_MS,
+      async () => {
+        const channels = await this.channels.list({});
+        return new Map(channels.map((channel) => [channel.name, channel]));
+      },
+      Date.now,
+      ACTIVE_CAMPAIGNS_STALE_MS,
+    );
   }
 
   /**
@@ -40,7 +53,8 @@ export class CatalogQueryService {
    *
    * For the current time the result is read from memory: it is loaded again after a
    * catalog change and at least every ACTIVE_CAMPAIGNS_CACHE_MS, because reading a large
-   * catalog with its offers cost more than the rest of a decision. Callers must not change it.
+   * catalog with its offers cost more than the rest of a decision. The periodic reload runs
+   * in the background (see ACTIVE_CAMPAIGNS_STALE_MS). Callers must not change the result.
    */
   async findActiveCampaigns(now: Date, channelName?: string): Promise<ActiveCampaign[]> {
     if (Math.abs(now.getTime() - Date.now()) > ACTIVE_CAMPAIGNS_CACHE_MS) {
@@ -50,7 +64,13 @@ export class CatalogQueryService {
     let cache = this.activeCache.get(key);
     if (cache === undefined) {
       // The load reads the clock itself, because `now` belongs to the call that missed the cache.
-      cache = new SignalledCache(this.changes.signal, ACTIVE_CAMPAIGNS_CACHE_MS, () => this.campaigns.findActive(new Date(), channelName));
+      cache = new SignalledCache(
+        this.changes.signal,
+        ACTIVE_CAMPAIGNS_CACHE_MS,
+        () => this.campaigns.findActive(new Date(), channelName),
+        Date.now,
+        ACTIVE_CAMPAIGNS_STALE_MS,
+      );
       this.activeCache.set(key, cache);
     }
     return cache.get();

@@ -28,6 +28,15 @@ export const nextBestOfferQuerySchema = z.strictObject({
     .min(1, 'must be at least 1')
     .max(10, 'must be at most 10')
     .default(1),
+  /**
+   * `true` adds the trace of each failing policy rule to the reasons, as the campaign
+   * preview shows it. Off by default: with many campaigns the traces make up most of a
+   * response and of the stored decision, and platforms asking for offers do not read them.
+   */
+  trace: z
+    .enum(['true', 'false'], { message: "must be 'true' or 'false'" })
+    .default('false')
+    .transform((value) => value === 'true'),
 });
 
 export type DecisionReason =
@@ -135,7 +144,7 @@ export class NextBestOfferService {
   }
 
   private async decideOnce(customerId: string, query: unknown, now: Date): Promise<NextBestOfferResult> {
-    const { channel, limit } = parseInput(nextBestOfferQuerySchema, query, 'query');
+    const { channel, limit, trace } = parseInput(nextBestOfferQuerySchema, query, 'query');
     parseInput(customerIdSchema, customerId, 'path.customerId');
     await this.requireChannel(channel);
     // One query reads the customer's scores, contact facts and holdout arms for the later steps.
@@ -156,7 +165,7 @@ export class NextBestOfferService {
     };
     const reasons: DecisionReason[] = [];
     const campaigns = await this.catalog.findActiveCampaigns(now, channel);
-    const policies = await this.arbitration.applyPolicies(campaigns, customer, scores, now);
+    const policies = await this.arbitration.applyPolicies(campaigns, customer, scores, now, trace ? 'on-failure' : 'never');
     reasons.push(...policies.reasons);
 
     const scored = await this.rankCandidates(policies.passing, features);

@@ -117,4 +117,93 @@ describe('SignalledCache', () => {
 
     expect(await cache.get()).toBe(2);
   });
+
+  describe('with a stale period', () => {
+    function setUpStale() {
+      const signal = new ChangeSignal(new MemoryLiveStore(), 'test:changed', logger);
+      let now = 1_000;
+      let loads = 0;
+      let release: (() => void) | null = null;
+      let failNext = false;
+      const cache = new SignalledCache(
+        signal,
+        500,
+        () =>
+          new Promise<number>((resolve, reject) => {
+            loads += 1;
+            const value = loads;
+            release = () => (failNext ? reject(new Error('database unavailable')) : resolve(value));
+          }),
+        () => now,
+        1_000,
+      );
+      return {
+        signal,
+        cache,
+        advance: (ms: number) => (now += ms),
+        loads: () => loads,
+        finishLoad: async () => {
+          release!();
+          await new Promise((resolve) => setImmediate(resolve));
+        },
+        failLoads: () => (failNext = true),
+      };
+    }
+
+    it('returns the old value at once while one load replaces it', async () => {
+      const { cache, advance, loads, finishLoad } = setUpStale();
+      const first = cache.get();
+      await finishLoad();
+      expect(await first).toBe(1);
+
+      advance(600);
+      const during = await Promise.all([cache.get(), cache.get()]);
+      expect(during).toEqual([1, 1]);
+      expect(loads()).toBe(2);
+
+      await finishLoad();
+      expect(await cache.get()).toBe(2);
+    });
+
+    it('waits for a load once the value is older than the stale period', async () => {
+      const { cache, advance, finishLoad } = setUpStale();
+      const first = cache.get();
+      await finishLoad();
+      await first;
+
+      advance(1_500);
+      const late = cache.get();
+      await finishLoad();
+
+      expect(await late).toBe(2);
+    });
+
+    it('keeps the old value when the background load fails, and tries again', async () => {
+      const { cache, advance, loads, finishLoad, failLoads } = setUpStale();
+      const first = cache.get();
+      await finishLoad();
+      await first;
+
+      failLoads();
+      advance(600);
+      expect(await cache.get()).toBe(1);
+      await finishLoad();
+
+      expect(await cache.get()).toBe(1);
+      expect(loads()).toBe(3);
+    });
+
+    it('never serves a stale value after an announced change', async () => {
+      const { signal, cache, finishLoad } = setUpStale();
+      const first = cache.get();
+      await finishLoad();
+      await first;
+
+      await signal.announce();
+      const after = cache.get();
+      await finishLoad();
+
+      expect(await after).toBe(2);
+    });
+  });
 });

@@ -72,37 +72,75 @@ export class ChangeSignal {
  * One value loaded from storage and kept in memory while its {@link ChangeSignal} keeps
  * the same version and for at most `maxAgeMs`. Concurrent callers share one load, and a
  * failed load is not kept.
+ *
+ * With `staleForMs`, a value older than `maxAgeMs` but younger than `maxAgeMs + staleForMs`
+ * is still returned at once while one load replaces it in the background, so callers on a
+ * hot path never wait for the periodic reload. An announced change is never served stale:
+ * after one, callers wait for the new load, so a process sees its own writes at once.
  */
 export class SignalledCache<T> {
-  private entry: { version: number; loadedAt: number; value: Promise<T> } | null = null;
+  /** The last value a load returned, with the signal version and the time its load started. */
+  private current: { version: number; loadedAt: number; value: T } | null = null;
+  /** The load in flight, if any. */
+  private pending: { version: number; startedAt: number; value: Promise<T> } | null = null;
 
   constructor(
     private readonly signal: ChangeSignal,
     private readonly maxAgeMs: number,
     private readonly load: () => Promise<T>,
     private readonly clock: () => number = Date.now,
+    private readonly staleForMs = 0,
   ) {}
 
   get(): Promise<T> {
     const now = this.clock();
-    const entry = this.entry;
-    if (entry !== null && entry.version === this.signal.version && now - entry.loadedAt < this.maxAgeMs) {
-      return entry.value;
-    }
-    // The version is read before the load starts, so a change announced during the load
-    // makes the next call load again.
-    const fresh = { version: this.signal.version, loadedAt: now, value: this.load() };
-    this.entry = fresh;
-    fresh.value.catch(() => {
-      if (this.entry === fresh) {
-        this.entry = null;
+    const version = this.signal.version;
+    const current = this.current;
+    if (current !== null && current.version === version) {
+      const age = now - current.loadedAt;
+      if (age < this.maxAgeMs) {
+        return Promise.resolve(current.value);
       }
-    });
-    return fresh.value;
+      if (age < this.maxAgeMs + this.staleForMs) {
+        if (this.pending === null) {
+          // A failed background load is dropped: a later call starts another.
+          this.startLoad(now, version).catch(() => undefined);
+        }
+        return Promise.resolve(current.value);
+      }
+    }
+    if (this.pending !== null && this.pending.version === version) {
+      return this.pending.value;
+    }
+    return this.startLoad(now, version);
   }
 
   /** Drops the kept value, so the next call loads again. */
   clear(): void {
-    this.entry = null;
+    this.current = null;
+    this.pending = null;
+  }
+
+  private startLoad(now: number, version: number): Promise<T> {
+    // The version is read before the load starts, so a change announced during the load
+    // makes the next call load again.
+    const pending = { version, startedAt: now, value: this.load() };
+    this.pending = pending;
+    pending.value.then(
+      (value) => {
+        if (this.pending === pending) {
+          this.pending = null;
+        }
+        if (this.current === null || this.current.loadedAt <= pending.startedAt) {
+          this.current = { version, loadedAt: pending.startedAt, value };
+        }
+      },
+      () => {
+        if (this.pending === pending) {
+          this.pending = null;
+        }
+      },
+    );
+    return pending.value;
   }
 }
