@@ -192,15 +192,15 @@ export class OutreachMessageRepository {
    * decision itself, or one in the decision's campaign that occurred at or after it.
    */
   async hasConvertedSince(message: Pick<ClaimedMessage, 'decisionId' | 'customerId' | 'campaignId' | 'decidedAt'>): Promise<boolean> {
-    const campaignMatch = message.campaignId === null
-      ? Prisma.sql`false`
-      : Prisma.sql`(campaign_id = ${message.campaignId}::uuid AND occurred_at >= ${message.decidedAt.toISOString()}::timestamptz)`;
-    const rows = await this.prisma.$queryRaw<Array<{ found: number }>>`
-      SELECT 1 AS found
-      FROM outcomes
-      WHERE customer_id = ${message.customerId} AND type = 'conversion'
-        AND (decision_id = ${message.decisionId}::uuid OR ${campaignMatch})
-      LIMIT 1`;
+    // Plain SQL, as on every send (see SqlPool).
+    const rows = await this.sql.query<{ found: number }>(
+      `SELECT 1 AS found
+       FROM outcomes
+       WHERE customer_id = $1 AND type = 'conversion'
+         AND (decision_id = $2::uuid OR ($3::uuid IS NOT NULL AND campaign_id = $3::uuid AND occurred_at >= $4::timestamptz))
+       LIMIT 1`,
+      [message.customerId, message.decisionId, message.campaignId, message.decidedAt],
+    );
     return rows.length > 0;
   }
 
@@ -224,7 +224,15 @@ export class OutreachMessageRepository {
 
   /** Records a delivery. Returns false, and changes nothing, when the claim is no longer the owner. */
   async markSent(claim: MessageClaim, sentAt: Date): Promise<boolean> {
-    return this.updateOwned(claim, { status: 'sent', sentAt, lockedUntil: null });
+    // Plain SQL, as on every send (see SqlPool); the other outcomes are rarer and use Prisma.
+    const rows = await this.sql.query<{ id: string }>(
+      `UPDATE outreach_messages
+       SET status = 'sent', sent_at = $3::timestamptz, locked_until = NULL, updated_at = now()
+       WHERE id = $1::uuid AND status = 'sending' AND attempts = $2::int
+       RETURNING id`,
+      [claim.id, claim.attempts, sentAt],
+    );
+    return rows.length === 1;
   }
 
   /** Puts the message back to pending until `nextAttemptAt`. Returns false when the claim is no longer the owner. */
