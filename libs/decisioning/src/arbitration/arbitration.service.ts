@@ -9,7 +9,7 @@ import { budgetPeriodStart, fitsBudget, OfferBudgetExhaustedError, type BudgetKe
 import { budgetKeyString, OfferBudgetRepository } from './offer-budget.repository.ts';
 import { collectPolicyVariables } from './policy-facts.ts';
 import { PolicyFactsService } from './policy-facts.service.ts';
-import { evaluatePolicySteps, type PolicyStepReason } from './policy-steps.ts';
+import { evaluatePolicySteps, type PolicyStepReason, type TraceMode } from './policy-steps.ts';
 
 /** An offer left out of arbitration because its budget for the period is spent. */
 export interface BudgetReason {
@@ -60,18 +60,20 @@ export class ArbitrationService {
 
   /**
    * Builds the customer's facts and runs the three policy steps of every campaign, in the
-   * campaigns' order. Each evaluated step becomes a reason; a failing step carries its trace.
+   * campaigns' order. Each evaluated step becomes a reason, with the rule's trace as
+   * `traceMode` says (by default on the failing step only).
    */
   async applyPolicies<Campaign extends ActiveCampaign>(
     campaigns: Campaign[],
     customer: { id: string; attributes: Record<string, unknown> },
     scores: CustomerScores,
     now: Date,
+    traceMode: TraceMode = 'on-failure',
   ): Promise<{ facts: EligibilityFacts; passing: Campaign[]; reasons: PolicyStepReason[] }> {
     const facts = await this.facts.forCustomer(customer, scores, collectPolicyVariables(campaigns), now);
     const reasons: PolicyStepReason[] = [];
     const passing = campaigns.filter((campaign) => {
-      const outcome = evaluatePolicySteps(campaign, facts, 'on-failure');
+      const outcome = evaluatePolicySteps(campaign, facts, traceMode);
       reasons.push(...outcome.steps);
       return outcome.passed;
     });
