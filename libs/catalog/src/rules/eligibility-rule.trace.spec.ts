@@ -1,6 +1,6 @@
 import { emptyRecentEventCounts, type EligibilityFacts, type EligibilityRule } from './eligibility-rule.ts';
 import { evaluateEligibilityRule, InvalidEligibilityRuleError } from './eligibility-rule.evaluator.ts';
-import { traceEligibilityRule, type RuleTraceNode } from './eligibility-rule.trace.ts';
+import { traceEligibilityRule, traceFailsLikeEvaluation, type RuleTraceNode } from './eligibility-rule.trace.ts';
 
 function buildFacts(customer: Partial<EligibilityFacts['customer']> = {}): EligibilityFacts {
   const events = emptyRecentEventCounts();
@@ -132,8 +132,41 @@ describe('traceEligibilityRule', () => {
     expect(trace.nodes.map((node) => node.path)).toEqual(['suitabilityRule.!', 'suitabilityRule.!.var']);
   });
 
+  it('writes paths without a prefix', () => {
+    const trace = traceEligibilityRule({ '!': { var: 'customer.valence' } }, buildFacts(), '');
+
+    expect(trace.nodes.map((node) => node.path)).toEqual(['!', '!.var']);
+  });
+
+  it('reads a var default from the subtree', () => {
+    const trace = traceEligibilityRule({ '+': [{ var: ['customer.attributes.points', 5] }, 1] }, buildFacts());
+
+    expect(trace.nodes.map(summary)).toEqual([
+      ['rule.+', '+', [5, 1], 6, false],
+      ['rule.+[0].var', 'var', [null], 5, false],
+    ]);
+  });
+
   it('rejects an invalid rule with the bad path', () => {
     expect(() => traceEligibilityRule({ and: [true, { log: 1 }] }, buildFacts())).toThrow(InvalidEligibilityRuleError);
     expect(() => traceEligibilityRule({ and: [true, { log: 1 }] }, buildFacts())).toThrow(/rule\.and\[1\]\.log: unknown operator/);
+  });
+});
+
+describe('traceFailsLikeEvaluation', () => {
+  const shortCircuit: EligibilityRule = { or: [true, { in: ['vip', { var: 'customer.attributes.tags' }] }] };
+
+  it('holds for primitive attributes', () => {
+    expect(traceFailsLikeEvaluation(shortCircuit, buildFacts())).toBe(true);
+  });
+
+  it('fails for an object attribute under or', () => {
+    expect(traceFailsLikeEvaluation(shortCircuit, buildFacts({ attributes: { tags: { indexOf: 1 } } }))).toBe(false);
+  });
+
+  it('holds without and, or and if', () => {
+    const rule: EligibilityRule = { in: ['vip', { var: 'customer.attributes.tags' }] };
+
+    expect(traceFailsLikeEvaluation(rule, buildFacts({ attributes: { tags: { indexOf: 1 } } }))).toBe(true);
   });
 });

@@ -1,8 +1,6 @@
 import jsonLogic, { type RulesLogic } from 'json-logic-js';
-import { formatIssuePath } from '#wayline/common';
 import type { EligibilityFacts, EligibilityRule } from './eligibility-rule.ts';
-import { InvalidEligibilityRuleError } from './eligibility-rule.evaluator.ts';
-import { validateEligibilityRule } from './eligibility-rule.validator.ts';
+import { assertValidEligibilityRule } from './eligibility-rule.evaluator.ts';
 
 /** One operator of a rule as it was evaluated for one customer. */
 export interface RuleTraceNode {
@@ -45,37 +43,31 @@ export interface RuleTrace {
  * @throws InvalidEligibilityRuleError when the rule breaks the rule language.
  */
 export function traceEligibilityRule(rule: EligibilityRule, facts: EligibilityFacts, prefix = 'rule'): RuleTrace {
-  const problems = validateEligibilityRule(rule, prefix);
-  if (problems.length > 0) {
-    throw new InvalidEligibilityRuleError(problems);
-  }
+  assertValidEligibilityRule(rule, prefix);
   const nodes: RuleTraceNode[] = [];
-  const result = traceValue(rule, facts, [], false, nodes, prefix);
+  const result = traceValue(rule, facts, prefix, false, nodes);
   return { result, passed: jsonLogic.truthy(result), nodes };
 }
 
-/** Evaluates one value of a rule, recording operators found in it, and returns its value. */
-function traceValue(
-  value: unknown,
-  facts: EligibilityFacts,
-  path: Array<string | number>,
-  skipped: boolean,
-  nodes: RuleTraceNode[],
-  prefix: string,
-): unknown {
+/**
+ * Evaluates one value of a rule, recording operators found in it, and returns its value.
+ * `path` is the value's path as `formatIssuePath` of #wayline/common writes it, built one
+ * segment at a time instead of from an array at every node.
+ */
+function traceValue(value: unknown, facts: EligibilityFacts, path: string, skipped: boolean, nodes: RuleTraceNode[]): unknown {
   if (Array.isArray(value)) {
     // JSON Logic evaluates each element of a literal array.
-    return value.map((element, index) => traceValue(element, facts, [...path, index], skipped, nodes, prefix));
+    return value.map((element, index) => traceValue(element, facts, `${path}[${index}]`, skipped, nodes));
   }
-  if (!isOperation(value)) {
+  const operator = operatorOf(value);
+  if (operator === undefined) {
     return value;
   }
 
-  const operator = Object.keys(value)[0]!;
-  const operand: unknown = value[operator];
-  const operatorPath = [...path, operator];
+  const operand: unknown = (value as Record<string, unknown>)[operator];
+  const operatorPath = path === '' ? operator : `${path}.${operator}`;
   const node: RuleTraceNode = {
-    path: formatIssuePath(prefix, operatorPath),
+    path: operatorPath === '' ? '(root)' : operatorPath,
     operator,
     operands: [],
     result: undefined,
@@ -91,13 +83,40 @@ function traceValue(
     const operands = Array.isArray(operand) ? operand : [operand];
     const evaluatedCount = countEvaluatedOperands(operator, operands, facts);
     node.operands = operands.map((argument, index) => {
-      const argumentPath = Array.isArray(operand) ? [...operatorPath, index] : operatorPath;
-      return traceValue(argument, facts, argumentPath, skipped || index >= evaluatedCount, nodes, prefix);
+      const argumentPath = Array.isArray(operand) ? `${operatorPath}[${index}]` : operatorPath;
+      return traceValue(argument, facts, argumentPath, skipped || index >= evaluatedCount, nodes);
     });
   }
-  node.result = jsonLogic.apply(value as RulesLogic, facts);
+  node.result = operatorResult(value, operator, operand, node.operands, facts);
   node.passed = jsonLogic.truthy(node.result);
   return node.result;
+}
+
+/**
+ * Returns the result of an operator whose arguments the trace has evaluated, as
+ * json-logic-js computes it on the whole subtree. Evaluating the subtree again repeats the
+ * arguments' work, so the result comes from the argument values where that is exact:
+ * - a `var` without a default returns the value it read;
+ * - an operator whose argument values are all primitives returns the same when applied
+ *   to them as literals, because JSON Logic returns a primitive literal as it is.
+ * An object or array value would be read as a rule or a literal array again, so such a
+ * subtree is evaluated again.
+ */
+function operatorResult(value: unknown, operator: string, operand: unknown, operandValues: unknown[], facts: EligibilityFacts): unknown {
+  if (operator === 'var') {
+    const withoutDefault = !Array.isArray(operand) || operand.length === 1;
+    const name: unknown = Array.isArray(operand) ? operand[0] : operand;
+    if (withoutDefault && typeof name === 'string') {
+      return operandValues[0];
+    }
+  } else if (operator !== 'missing' && operandValues.every(isPrimitive)) {
+    return jsonLogic.apply({ [operator]: operandValues } as RulesLogic, facts);
+  }
+  return jsonLogic.apply(value as RulesLogic, facts);
+}
+
+function isPrimitive(value: unknown): boolean {
+  return value === null || typeof value !== 'object';
 }
 
 /**
@@ -150,6 +169,50 @@ function readVariables(operator: 'var' | 'missing', operand: unknown, facts: Eli
   return reads;
 }
 
-function isOperation(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 1;
+/** Returns the operator of a JSON Logic operation (an object with exactly one key), or undefined for any other value. */
+function operatorOf(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return undefined;
+  }
+  const keys = Object.keys(value);
+  return keys.length === 1 ? keys[0] : undefined;
+}
+
+/** Operators whose later arguments JSON Logic may leave unevaluated. A trace evaluates them anyway. */
+const SHORT_CIRCUIT_OPERATORS: ReadonlySet<string> = new Set(['and', 'or', 'if']);
+
+/** Cache of whether each rule object contains a short-circuit operator. It assumes that rule objects do not change, as the validation cache does. */
+const shortCircuitRules = new WeakMap<object, boolean>();
+
+/**
+ * Returns whether {@link traceEligibilityRule} on `rule` and `facts` throws exactly when
+ * evaluating the rule throws, so a caller may evaluate first and trace only the outcomes
+ * it reports. A trace also evaluates the arguments that `and`, `or` and `if` skip. On
+ * valid rules those can throw only on an attribute value that is an object, such as one
+ * whose own `indexOf` key is not a function and which `in` then calls.
+ */
+export function traceFailsLikeEvaluation(rule: EligibilityRule, facts: EligibilityFacts): boolean {
+  return !containsShortCircuitOperator(rule) || Object.values(facts.customer.attributes).every(isPrimitiveOrArrayOfThem);
+}
+
+function containsShortCircuitOperator(rule: unknown): boolean {
+  if (typeof rule !== 'object' || rule === null) {
+    return false;
+  }
+  let found = shortCircuitRules.get(rule);
+  if (found === undefined) {
+    found = Array.isArray(rule)
+      ? rule.some(containsShortCircuitOperator)
+      : Object.entries(rule).some(([key, value]) => SHORT_CIRCUIT_OPERATORS.has(key) || containsShortCircuitOperator(value));
+    shortCircuitRules.set(rule, found);
+  }
+  return found;
+}
+
+function isPrimitiveOrArrayOfThem(value: unknown): boolean {
+  if (Array.isArray(value)) {
+    return value.every(isPrimitiveOrArrayOfThem);
+  }
+  const type = typeof value;
+  return value === null || type === 'string' || type === 'number' || type === 'boolean' || type === 'undefined';
 }

@@ -4,7 +4,7 @@ import type { ActiveCampaign, EligibilityFacts, OfferBudget } from '#wayline/cat
 import { ConflictError, ROOT_LOGGER } from '#wayline/common';
 import type { SqlExecutor } from '#wayline/database';
 import type { CustomerScores } from '#wayline/journeys';
-import { contextWeightOf, scoreCandidate, sortByArbitration, type ArbitrationScore } from './arbitration.ts';
+import { contextWeightOf, scoreCandidate, sortByArbitration, type ArbitrationScore, type ContextWeightResult } from './arbitration.ts';
 import { budgetPeriodStart, fitsBudget, OfferBudgetExhaustedError, type BudgetKey } from './offer-budget.ts';
 import { budgetKeyString, OfferBudgetRepository } from './offer-budget.repository.ts';
 import { collectPolicyVariables } from './policy-facts.ts';
@@ -95,23 +95,28 @@ export class ArbitrationService {
   ): Promise<{ ranked: Array<Candidate & { arbitration: CandidateArbitration }>; reasons: BudgetReason[] }> {
     const { available, reasons } = await this.withinBudget(candidates, now);
 
-    const weights = new Map(
-      [...new Set(available.map((candidate) => candidate.campaign))].map((campaign) => [campaign.id, contextWeightOf(campaign, facts)]),
-    );
+    // Every campaign's context weight is evaluated once, before any candidate is scored.
+    const weights = new Map<string, ContextWeightResult>();
+    const weighed = new Set<ActiveCampaign>();
+    for (const { campaign } of available) {
+      if (!weighed.has(campaign)) {
+        weighed.add(campaign);
+        weights.set(campaign.id, contextWeightOf(campaign, facts));
+      }
+    }
     const scored = available.map((candidate) => {
       const weight = weights.get(candidate.campaign.id)!;
-      const arbitration: CandidateArbitration = {
-        ...scoreCandidate({
-          campaignKey: candidate.campaign.key,
-          tier: candidate.campaign.priority,
-          offerName: candidate.offer.name,
-          modelScore: modelScoreOf(candidate),
-          offerValue: candidate.offer.value,
-          contextWeight: weight.weight,
-          businessLever: candidate.campaign.businessLever,
-        }),
-        contextWeightsMatched: weight.matched,
-      };
+      const score = scoreCandidate({
+        campaignKey: candidate.campaign.key,
+        tier: candidate.campaign.priority,
+        offerName: candidate.offer.name,
+        modelScore: modelScoreOf(candidate),
+        offerValue: candidate.offer.value,
+        contextWeight: weight.weight,
+        businessLever: candidate.campaign.businessLever,
+      });
+      // Adds the field to the fresh score instead of copying the score into a new object.
+      const arbitration: CandidateArbitration = Object.assign(score, { contextWeightsMatched: weight.matched });
       return { ...candidate, arbitration };
     });
     return { ranked: sortByArbitration(scored), reasons };

@@ -49,11 +49,37 @@ export function readsConsent(variables: Iterable<string>): boolean {
 /** Returns every variable that the policy rules and context weights of the campaigns read. */
 export function collectPolicyVariables(campaigns: Iterable<CampaignPolicy>): Set<string> {
   const variables = new Set<string>();
-  for (const campaign of campaigns) {
-    const rules = [campaign.rule, campaign.applicabilityRule, campaign.suitabilityRule, ...campaign.contextWeights.map((entry) => entry.when)];
-    for (const rule of rules) {
-      collectRuleVariables(rule).forEach((variable) => variables.add(variable));
+  const addVariablesOf = (rule: unknown) => {
+    for (const variable of ruleVariables(rule)) {
+      variables.add(variable);
     }
+  };
+  for (const campaign of campaigns) {
+    addVariablesOf(campaign.rule);
+    addVariablesOf(campaign.applicabilityRule);
+    addVariablesOf(campaign.suitabilityRule);
+    for (const entry of campaign.contextWeights) {
+      addVariablesOf(entry.when);
+    }
+  }
+  return variables;
+}
+
+/**
+ * Variables of each rule object, because every decision collects them over all active
+ * campaigns. The catalog builds new rule objects when it reloads and does not change them.
+ */
+const variablesByRule = new WeakMap<object, readonly string[]>();
+
+function ruleVariables(rule: unknown): readonly string[] {
+  if (typeof rule !== 'object' || rule === null) {
+    // A literal rule such as `true`, or a missing one, reads no variable.
+    return [];
+  }
+  let variables = variablesByRule.get(rule);
+  if (variables === undefined) {
+    variables = collectRuleVariables(rule);
+    variablesByRule.set(rule, variables);
   }
   return variables;
 }

@@ -72,6 +72,19 @@ describe('evaluatePolicySteps', () => {
     expect(outcome.steps.map((step) => step.trace?.passed)).toEqual([true, true]);
   });
 
+  it('keeps trace errors of skipped arguments', () => {
+    // `in` calls the attribute's own `indexOf`, which is not a function. JSON Logic skips
+    // that argument of `or`, but a trace evaluates it, so the passing step still throws
+    // as its trace does.
+    const facts = buildFacts('satisfied', 'support');
+    facts.customer.attributes = { tags: { indexOf: 1 } };
+    const rule: EligibilityRule = { or: [true, { in: ['vip', { var: 'customer.attributes.tags' }] }] };
+    const campaign: PolicyCampaign = { key: 'tags', rule, applicabilityRule: null, suitabilityRule: null };
+
+    expect(() => evaluatePolicySteps(campaign, facts)).toThrow(TypeError);
+    expect(compilePolicySteps(campaign)(facts)).toBe(true);
+  });
+
   it('traces nothing when asked', () => {
     const outcome = evaluatePolicySteps(upsell, buildFacts('angry', 'support'), 'never');
 

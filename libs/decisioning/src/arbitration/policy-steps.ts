@@ -1,6 +1,7 @@
 import {
   compileEligibilityRule,
   traceEligibilityRule,
+  traceFailsLikeEvaluation,
   type CampaignPolicy,
   type EligibilityFacts,
   type EligibilityRule,
@@ -50,7 +51,7 @@ export type TraceMode = 'always' | 'on-failure' | 'never';
 
 /**
  * Runs the three policy steps of `campaign` for one customer, stopping at the first step
- * that fails. Each rule is validated again before it runs.
+ * that fails. Each rule object is validated before it runs for the first time.
  *
  * @throws InvalidEligibilityRuleError when a stored rule breaks the rule language.
  */
@@ -78,6 +79,13 @@ function evaluateStep(step: PolicyStep, campaign: string, rule: EligibilityRule,
   if (traceMode === 'never') {
     const passed = compileEligibilityRule(rule, POLICY_RULE_FIELDS[step])(facts);
     return { step, campaign, passed, detail: describeOutcome(step, passed) };
+  }
+  if (traceMode === 'on-failure') {
+    // A passing step gets no trace in this mode, so the rule is evaluated first and traced only when it fails.
+    const passes = compileEligibilityRule(rule, POLICY_RULE_FIELDS[step]);
+    if (traceFailsLikeEvaluation(rule, facts) && passes(facts)) {
+      return { step, campaign, passed: true, detail: describeOutcome(step, true) };
+    }
   }
   const trace = traceEligibilityRule(rule, facts, POLICY_RULE_FIELDS[step]);
   const reason: PolicyStepReason = { step, campaign, passed: trace.passed, detail: describeOutcome(step, trace.passed) };

@@ -71,3 +71,13 @@ describe('capPeriods', () => {
     expect(counters.map((counter) => counter.initial)).toEqual([2, 5, 1]);
   });
 });
+
+describe('capPeriods cache', () => {
+  it('returns fresh dates for a cached day', () => {
+    const first = capPeriods(new Date('2026-12-04T12:00:00Z'), 'Europe/Berlin');
+    first.dayStart.setTime(0);
+    const second = capPeriods(new Date('2026-12-04T13:00:00Z'), 'Europe/Berlin');
+    expect(second.dayStart.toISOString()).toBe('2026-12-03T23:00:00.000Z');
+    expect(second.weekStart.toISOString()).toBe('2026-11-29T23:00:00.000Z');
+  });
+});

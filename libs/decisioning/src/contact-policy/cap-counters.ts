@@ -46,17 +46,65 @@ export interface RecordedSends {
   channelWeek: number;
 }
 
+/** Local days kept over all zones before every cached day is dropped, so the cache stays bounded. */
+const MAX_CACHED_DAYS = 4096;
+
+/** The periods of a local day as epoch milliseconds, computed once per zone and day. */
+interface DayPeriods {
+  day: string;
+  week: string;
+  dayStart: number;
+  dayEnd: number;
+  weekStart: number;
+  weekEnd: number;
+}
+
+/**
+ * Periods by zone, then by local date. They depend only on the zone and the local date,
+ * and each day costs a dozen wall-clock readings to compute.
+ */
+const periodsByZone = new Map<string, Map<string, DayPeriods>>();
+let cachedDays = 0;
+
 /**
  * Finds the customer's local day and ISO week of `sendAt`. Days are 23 or 25 hours long
  * when the clock changes, and a day whose midnight is skipped starts when the clock jumps.
  */
 export function capPeriods(sendAt: Date, timeZone: string): CapPeriods {
   const local = localDateTime(sendAt.getTime(), timeZone);
+  const day = formatLocalDate(local);
+  let zonePeriods = periodsByZone.get(timeZone);
+  let periods = zonePeriods?.get(day);
+  if (periods === undefined) {
+    periods = dayPeriods(local, day, timeZone);
+    if (cachedDays >= MAX_CACHED_DAYS) {
+      periodsByZone.clear();
+      cachedDays = 0;
+      zonePeriods = undefined;
+    }
+    if (zonePeriods === undefined) {
+      zonePeriods = new Map();
+      periodsByZone.set(timeZone, zonePeriods);
+    }
+    zonePeriods.set(day, periods);
+    cachedDays += 1;
+  }
+  return {
+    day: periods.day,
+    week: periods.week,
+    dayStart: new Date(periods.dayStart),
+    dayEnd: new Date(periods.dayEnd),
+    weekStart: new Date(periods.weekStart),
+    weekEnd: new Date(periods.weekEnd),
+  };
+}
+
+function dayPeriods(local: LocalDate, day: string, timeZone: string): DayPeriods {
   const weekday = (new Date(Date.UTC(local.year, local.month - 1, local.day)).getUTCDay() + 6) % 7; // Monday is 0
   const monday = addDays(local, -weekday);
-  const midnight = (date: LocalDate) => new Date(instantsAtLocalTime(date, 0, timeZone)[0]!);
+  const midnight = (date: LocalDate) => instantsAtLocalTime(date, 0, timeZone)[0]!;
   return {
-    day: formatLocalDate(local),
+    day,
     week: isoWeekKey(local),
     dayStart: midnight(local),
     dayEnd: midnight(addDays(local, 1)),

@@ -149,11 +149,12 @@ export class PropensityService {
     // are counted at most every TREATED_COUNTS_TTL_MS, so they move the scores between trainings.
     const outcomes = await this.loadOutcomeCounts(offerIds, cache);
 
-    const scores: Array<Omit<OfferScore, 'explorationProbability'>> = [];
+    // Each score gets its exploration probability once every offer is scored.
+    const scores: OfferScore[] = [];
     const candidates: SampledOption[] = [];
     for (const offerId of offerIds) {
       const treated = outcomes.treated.get(offerId) ?? NO_OUTCOMES;
-      const control = cache.control.get(offerId) ?? { decisions: 0, conversions: 0 };
+      const control = cache.control.get(offerId) ?? NO_OUTCOMES;
       const controlMean = posteriorMean(control);
       const propensityModel = cache.propensity.get(offerId);
       const upliftModel = cache.uplift.get(offerId);
@@ -175,6 +176,7 @@ export class PropensityService {
           source: 'model',
           modelVersion: propensityModel === undefined ? null : `${offerId}@${propensityModel.version}`,
           upliftModelVersion: upliftModel === undefined ? null : `${offerId}@${upliftModel.version}`,
+          explorationProbability: 0,
         });
         candidates.push({ id: offerId, value: uplift * weight });
         continue;
@@ -184,12 +186,20 @@ export class PropensityService {
       const beta = PRIOR_BETA + treated.decisions - treated.conversions;
       if (treated.decisions >= MIN_EVIDENCE_DECISIONS) {
         const probability = alpha / (alpha + beta);
-        scores.push({ offerId, probability, uplift: probability - controlMean, source: 'prior', modelVersion: null, upliftModelVersion: null });
+        scores.push({ offerId, probability, uplift: probability - controlMean, source: 'prior', modelVersion: null, upliftModelVersion: null, explorationProbability: 0 });
         candidates.push({ id: offerId, value: (probability - controlMean) * weight });
         continue;
       }
       const probability = sampleBeta(alpha, beta, this.random);
-      scores.push({ offerId, probability, uplift: probability - controlMean, source: 'exploration', modelVersion: null, upliftModelVersion: null });
+      scores.push({
+        offerId,
+        probability,
+        uplift: probability - controlMean,
+        source: 'exploration',
+        modelVersion: null,
+        upliftModelVersion: null,
+        explorationProbability: 0,
+      });
       // The Monte Carlo rounds read the offer's pool of posterior draws from a random start,
       // so a decision costs array reads instead of thousands of Beta draws.
       const draws = this.posteriorDraws(offerId, alpha, beta);
@@ -204,7 +214,10 @@ export class PropensityService {
     }
 
     const wins = this.explorationWins(candidates, scores, options, cache, outcomes);
-    return scores.map((score) => ({ ...score, explorationProbability: wins.get(score.offerId) ?? 0 }));
+    for (const score of scores) {
+      score.explorationProbability = wins.get(score.offerId) ?? 0;
+    }
+    return scores;
   }
 
   /**
@@ -228,7 +241,7 @@ export class PropensityService {
       this.sharedWins = shared;
     }
     // Customers whose policy steps pass different campaigns score different offer sets, so each set has an entry.
-    const key = customerIndependent ? scores.map((score) => `${score.offerId}*${options.weights?.get(score.offerId) ?? 1}`).join(' ') : null;
+    const key = customerIndependent ? offerSetKey(scores, options) : null;
     const known = key === null ? undefined : shared.byOffers.get(key);
     if (known !== undefined) {
       return known;
@@ -358,6 +371,15 @@ export class PropensityService {
 }
 
 const NO_OUTCOMES: ConversionCount = Object.freeze({ decisions: 0, conversions: 0 });
+
+/** Returns the scored offers and their weights in scoring order, as `offerId*weight` separated by spaces. */
+function offerSetKey(scores: ReadonlyArray<Pick<OfferScore, 'offerId'>>, options: ScoreOptions): string {
+  let key = '';
+  for (const [index, score] of scores.entries()) {
+    key += `${index === 0 ? '' : ' '}${score.offerId}*${options.weights?.get(score.offerId) ?? 1}`;
+  }
+  return key;
+}
 
 /** Posterior mean of the conversion rate under the Beta prior. */
 function posteriorMean(count: ConversionCount): number {
