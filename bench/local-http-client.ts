@@ -15,6 +15,9 @@ export class HttpRequestError extends Error {
   }
 }
 
+/** Below the server's keep-alive timeout; see the agent in LocalHttpClient. */
+const IDLE_SOCKET_TIMEOUT_MS = 4_000;
+
 export interface LocalHttpClientOptions {
   maxSockets: number;
   /**
@@ -46,7 +49,10 @@ export class LocalHttpClient {
     options: LocalHttpClientOptions,
   ) {
     const keepAlive = options.keepAlive ?? true;
-    this.agent = new http.Agent({ keepAlive, maxSockets: options.maxSockets, maxFreeSockets: options.maxSockets });
+    // Idle connections close on the client's side after IDLE_SOCKET_TIMEOUT_MS, before the
+    // server's keep-alive timeout (Node's default of 5 s) can close one that the client is
+    // just reusing; that race failed one request in a thousand with "socket hang up".
+    this.agent = new http.Agent({ keepAlive, maxSockets: options.maxSockets, maxFreeSockets: options.maxSockets, timeout: IDLE_SOCKET_TIMEOUT_MS });
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.authorization = options.apiKey === undefined ? undefined : `Bearer ${options.apiKey}`;
   }
