@@ -190,6 +190,25 @@ describe('graceful shutdown of the built server', () => {
     }
   }, 120_000);
 
+  it('takes a SIGINT repeated at once as one Ctrl-C, and a later one as a second signal', async () => {
+    server = await AppProcess.start('server', { ...stores.env, WAYLINE_ADMIN_KEY: adminKey, WAYLINE_SHUTDOWN_TIMEOUT_MS: '20000' }, 60_000);
+    const upload = startPartialUpload(server.url!, adminKey, eventBatch(10));
+    upload.response.catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    // A terminal and npm both deliver Ctrl-C: the same signal twice, milliseconds apart.
+    server.kill('SIGINT');
+    server.kill('SIGINT');
+    await server.waitForLog((line) => line.msg.startsWith('Shutting down'));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(server.alive).toBe(true);
+
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await server.stop('SIGINT', 15_000);
+    expect(server.exit).toEqual({ code: 1, signal: null });
+    expect(server.logs.some((line) => line.msg === 'Received a second shutdown signal; exiting without waiting')).toBe(true);
+  }, 120_000);
+
   it('exits 1 past the deadline', async () => {
     server = await AppProcess.start('server', { ...stores.env, WAYLINE_ADMIN_KEY: adminKey, WAYLINE_SHUTDOWN_TIMEOUT_MS: '1500' }, 60_000);
     const upload = startPartialUpload(server.url!, adminKey, eventBatch(10));

@@ -5,6 +5,9 @@ import { HttpDrain, ShutdownState } from '#wayline/observability';
 
 const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
+/** The same signal again within this time counts as the first one, not as a second signal. */
+const REPEATED_SIGNAL_WINDOW_MS = 1_000;
+
 export interface GracefulShutdownOptions {
   /** The Nest app; closing it stops the jobs, then the HTTP server, then the stores. */
   app: INestApplicationContext;
@@ -23,12 +26,14 @@ export interface GracefulShutdownOptions {
  * 3. closes the Nest app at the same time: the jobs stop scheduling and wait for the running
  *    pass, batch or training, then the stores close once the HTTP server has closed.
  * It exits with status 0 when all of that finished within `timeoutMs`, and with status 1
- * otherwise. A second signal during the shutdown exits at once with status 1; one after
- * it has finished changes nothing.
+ * otherwise. A second signal during the shutdown exits at once with status 1, unless it
+ * repeats the first within REPEATED_SIGNAL_WINDOW_MS; one after the shutdown has finished
+ * changes nothing.
  */
 export function handleShutdownSignals(options: GracefulShutdownOptions): void {
   const { app, logger, timeoutMs, servers } = options;
   let phase: 'running' | 'shutting-down' | 'finished' = 'running';
+  let first: { signal: NodeJS.Signals; at: number } | null = null;
 
   const onSignal = (signal: NodeJS.Signals): void => {
     if (phase === 'finished') {
@@ -36,11 +41,16 @@ export function handleShutdownSignals(options: GracefulShutdownOptions): void {
       return;
     }
     if (phase === 'shutting-down') {
+      if (first !== null && signal === first.signal && Date.now() - first.at < REPEATED_SIGNAL_WINDOW_MS) {
+        // Ctrl-C under `npm start` delivers SIGINT twice, from the terminal and from npm: one press.
+        return;
+      }
       logger.warn({ signal }, 'Received a second shutdown signal; exiting without waiting');
       exitAfterFlush(1);
       return;
     }
     phase = 'shutting-down';
+    first = { signal, at: Date.now() };
     void shutDown(signal);
   };
 
