@@ -57,6 +57,10 @@ describeOnServers('PostgreSQL refusing connections under a running API and worke
 
     expect((await ingest('pg-before', 5)).status).toBe(202);
     await waitFor(async () => ((await call('GET', '/v1/scoring/status')).body.unscoredEvents === 0 ? true : undefined), 20_000, 'the first events scored');
+    // A decision before the cut loads the channels into memory, so the one during the cut
+    // reaches the plain SQL pool of the decision path.
+    expect((await call('POST', '/v1/admin/channels', { name: 'email', webhookUrl: 'http://127.0.0.1:9/hook' })).status).toBe(201);
+    expect((await call('GET', '/v1/customers/pg-before/next-best-offer?channel=email')).status).toBe(200);
 
     // Open connections break and new ones are refused, as while PostgreSQL restarts. The
     // cut comes while a batch of 1,000 events is being stored, so that batch is either
@@ -72,6 +76,7 @@ describeOnServers('PostgreSQL refusing connections under a running API and worke
       () => ingest('pg-during', 5),
       () => call('GET', '/v1/scoring/status'),
       () => call('GET', '/v1/customers/pg-before/journey'),
+      () => call('GET', '/v1/customers/pg-before/next-best-offer?channel=email'),
     ]) {
       const response = await request();
       expect({ status: response.status, error: response.body.error }).toEqual({ status: 503, error: 'database_unavailable' });

@@ -96,7 +96,7 @@ export class PostgresSqlPool implements SqlPool {
     } catch (error) {
       const saturated = error instanceof Error && /timeout exceeded when trying to connect/i.test(error.message);
       throw new DatabaseConnectionError(
-        saturated ? 'No database connection became free in time' : 'Could not connect to the database',
+        saturated ? 'Timed out waiting for a free database connection' : 'Failed to connect to the database',
         saturated,
         { cause: error },
       );

@@ -75,7 +75,7 @@ export class ExceptionToHttpFilter implements ExceptionFilter {
       };
     }
     if (exception instanceof DatabaseConnectionError && exception.saturated) {
-      this.logger.warn({ err: exception }, 'No database connection became free in time; responded with 503');
+      this.logger.warn({ err: exception }, 'Timed out waiting for a free database connection; responded with 503');
       return {
         status: 503,
         body: { error: 'service_busy', message: 'The service is at capacity; retry the request after a short wait' },
