@@ -102,7 +102,7 @@ describe('engagement policy steps', () => {
     ]);
   });
 
-  it('traces the failed suitability rule when asked to', async () => {
+  it('traces a failed suitability rule', async () => {
     const response = await nextBestOffer(testApp, 'angry-in-support', '&trace=true');
     const failed = (response.body.reasons as Reason[]).find((reason) => reason.campaign === 'premium-upsell' && reason.step === 'suitability')!;
     const nodes = failed.trace!.nodes;
@@ -140,7 +140,7 @@ describe('engagement policy steps', () => {
     expect(upsell[0]!.trace!.nodes[0]!.operands).toEqual(['gold', 'basic']);
   });
 
-  it('leaves traces out by default, in the response and in the stored decision', async () => {
+  it('omits traces by default', async () => {
     const response = await nextBestOffer(testApp, 'angry-in-support');
     const failed = (response.body.reasons as Reason[]).find((reason) => reason.campaign === 'premium-upsell' && reason.step === 'suitability')!;
 
@@ -149,7 +149,7 @@ describe('engagement policy steps', () => {
     expect(JSON.stringify(stored.reasons)).not.toContain('"trace"');
   });
 
-  it('rejects a trace value other than true or false', async () => {
+  it('rejects an invalid trace value', async () => {
     const response = await testApp.api().get('/v1/customers/angry-in-support/next-best-offer?channel=email&trace=yes').expect(400);
 
     expect(response.body.problems).toEqual([{ path: 'query.trace', message: "must be 'true' or 'false'" }]);

@@ -150,7 +150,7 @@ describe('SignalledCache', () => {
       };
     }
 
-    it('returns the old value at once while one load replaces it', async () => {
+    it('serves the old value during a reload', async () => {
       const { cache, advance, loads, finishLoad } = setUpStale();
       const first = cache.get();
       await finishLoad();
@@ -165,7 +165,7 @@ describe('SignalledCache', () => {
       expect(await cache.get()).toBe(2);
     });
 
-    it('waits for a load once the value is older than the stale period', async () => {
+    it('waits once past the stale period', async () => {
       const { cache, advance, finishLoad } = setUpStale();
       const first = cache.get();
       await finishLoad();
@@ -178,7 +178,7 @@ describe('SignalledCache', () => {
       expect(await late).toBe(2);
     });
 
-    it('keeps the old value when the background load fails, and tries again', async () => {
+    it('keeps the value when a reload fails', async () => {
       const { cache, advance, loads, finishLoad, failLoads } = setUpStale();
       const first = cache.get();
       await finishLoad();
@@ -193,7 +193,7 @@ describe('SignalledCache', () => {
       expect(loads()).toBe(3);
     });
 
-    it('never serves a stale value after an announced change', async () => {
+    it('waits after an announced change', async () => {
       const { signal, cache, finishLoad } = setUpStale();
       const first = cache.get();
       await finishLoad();
