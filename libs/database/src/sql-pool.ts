@@ -1,7 +1,12 @@
+import { createHash } from 'node:crypto';
 import type { PGlite, Transaction } from '@electric-sql/pglite';
 import pg from 'pg';
 
-/** Runs one parameterized statement (`$1`, `$2`…) and returns its rows. */
+/**
+ * Runs one parameterized statement (`$1`, `$2`…) and returns its rows. The text must be a
+ * constant of the code with every value in `params`: each distinct text becomes a named
+ * statement on PostgreSQL (see `prepared`).
+ */
 export interface SqlExecutor {
   query<Row>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
 }
@@ -52,7 +57,7 @@ export class PostgresSqlPool implements SqlPool {
     const client = await this.connect();
     let broken: Error | undefined;
     try {
-      const result = await client.query(sql, params as unknown[]);
+      const result = await client.query(prepared(sql, params));
       return result.rows as Row[];
     } catch (error) {
       broken = brokenConnection(error);
@@ -68,7 +73,7 @@ export class PostgresSqlPool implements SqlPool {
     try {
       await client.query('BEGIN');
       const result = await work({
-        query: async <Row>(sql: string, params: readonly unknown[] = []) => (await client.query(sql, params as unknown[])).rows as Row[],
+        query: async <Row>(sql: string, params: readonly unknown[] = []) => (await client.query(prepared(sql, params))).rows as Row[],
       });
       await client.query('COMMIT');
       return result;
@@ -102,6 +107,23 @@ export class PostgresSqlPool implements SqlPool {
       );
     }
   }
+}
+
+/** Statement names by SQL text; the texts are the few constant statements of the hot paths. */
+const statementNames = new Map<string, string>();
+
+/**
+ * Names the statement after its text, so each pooled connection parses and plans it once
+ * and then only binds and executes it. Unnamed statements were parsed and planned again on
+ * every call, which cost PostgreSQL more CPU than running them.
+ */
+function prepared(sql: string, params: readonly unknown[]): pg.QueryConfig {
+  let name = statementNames.get(sql);
+  if (name === undefined) {
+    name = `wayline_${createHash('sha256').update(sql).digest('hex').slice(0, 24)}`;
+    statementNames.set(sql, name);
+  }
+  return { name, text: sql, values: params as unknown[] };
 }
 
 /**
