@@ -98,6 +98,51 @@ describe('propensity and uplift models', () => {
     expect(response.body.uplift.map((model: { version: number }) => model.version)).toEqual([2]);
   });
 
+  it('reads latest models and counts through SQL', async () => {
+    const prisma = testApp.stores.database.prisma;
+    const propensityModels = testApp.app.get(PropensityModelRepository);
+    const upliftModels = testApp.app.get(UpliftModelRepository);
+    const newOffer = await prisma.offer.findUniqueOrThrow({ where: { name: 'new-email' } });
+    const since = new Date(HISTORY_AT.getTime() + 600_000);
+
+    const latestPropensity = await propensityModels.findLatest([offerId, newOffer.id]);
+    const latestUplift = await upliftModels.findLatest([offerId, newOffer.id]);
+    const treatedAll = await propensityModels.countTreatedConversions([{ offerId, since: null }]);
+    const treatedSince = await propensityModels.countTreatedConversions([{ offerId, since }]);
+    const control = await propensityModels.countControlConversions([{ offerId, since: null }, { offerId: newOffer.id, since: null }]);
+
+    // Prisma reads the same rows: the model versions through the client, the counts with filters.
+    const [propensityVersion] = await propensityModels.findVersions(offerId);
+    const [upliftVersion] = await upliftModels.findVersions(offerId);
+    const converted = { outcomes: { some: { type: 'conversion' } } };
+    const treatedWhere = { offerId, arm: 'treatment' };
+    const controlWhere = { arm: 'control', OR: [{ offerId }, { offerId: null, holdoutGroup: 'sale' }] };
+    expect([...latestPropensity.keys()]).toEqual([offerId]);
+    expect(latestPropensity.get(offerId)).toEqual(propensityVersion);
+    expect(latestPropensity.get(offerId)!.trainedAt).toBeInstanceOf(Date);
+    expect(latestPropensity.get(offerId)!.dataTo).toBeInstanceOf(Date);
+    expect(typeof latestPropensity.get(offerId)!.coefficients[0]).toBe('number');
+    expect([...latestUplift.keys()]).toEqual([offerId]);
+    expect(latestUplift.get(offerId)).toEqual(upliftVersion);
+    expect(treatedAll.get(offerId)).toEqual({
+      decisions: await prisma.decision.count({ where: treatedWhere }),
+      conversions: await prisma.decision.count({ where: { ...treatedWhere, ...converted } }),
+    });
+    expect(treatedSince.get(offerId)).toEqual({
+      decisions: await prisma.decision.count({ where: { ...treatedWhere, createdAt: { gt: since } } }),
+      conversions: await prisma.decision.count({ where: { ...treatedWhere, createdAt: { gt: since }, ...converted } }),
+    });
+    expect(treatedSince.get(offerId)!.decisions).toBeLessThan(treatedAll.get(offerId)!.decisions);
+    expect(control.get(offerId)).toEqual({
+      decisions: await prisma.decision.count({ where: controlWhere }),
+      conversions: await prisma.decision.count({ where: { ...controlWhere, ...converted } }),
+    });
+    expect(control.get(newOffer.id)).toEqual({
+      decisions: await prisma.decision.count({ where: { arm: 'control', OR: [{ offerId: newOffer.id }, { offerId: null, holdoutGroup: 'new' }] } }),
+      conversions: 0,
+    });
+  });
+
   it('rejects an unknown offer and a bad limit', async () => {
     const api = testApp.api();
 

@@ -1,4 +1,4 @@
-import { sampleBeta, sampleGamma, seededRandom, winProbabilities } from './thompson-sampling.ts';
+import { sampleBeta, sampleGamma, seededRandom, winProbabilities, winProbabilitiesInSlices, type SampledOption } from './thompson-sampling.ts';
 
 const DRAWS = 40_000;
 
@@ -86,5 +86,72 @@ describe('winProbabilities', () => {
 
   it('returns an empty map for no options', () => {
     expect(winProbabilities([], seededRandom(1)).size).toBe(0);
+  });
+});
+
+describe('winProbabilitiesInSlices', () => {
+  /** Three options drawn from different Beta posteriors, counting the values read. */
+  function countedOptions(): { options: SampledOption[]; reads: () => number } {
+    let reads = 0;
+    const options = [
+      { alpha: 2, beta: 5 },
+      { alpha: 3, beta: 4 },
+      { alpha: 1, beta: 1 },
+    ].map(({ alpha, beta }, index) => ({
+      id: `option-${index}`,
+      value: (random: () => number) => {
+        reads += 1;
+        return sampleBeta(alpha, beta, random);
+      },
+    }));
+    return { options, reads: () => reads };
+  }
+
+  it('matches the unsliced estimate', async () => {
+    const sliced = await winProbabilitiesInSlices(countedOptions().options, seededRandom(4), 500, {
+      valuesPerSlice: 30,
+      nextSlice: () => Promise.resolve(),
+    });
+
+    expect(sliced).toEqual(winProbabilities(countedOptions().options, seededRandom(4), 500));
+  });
+
+  it('reads at most valuesPerSlice values per slice', async () => {
+    const { options, reads } = countedOptions();
+    const perSlice: number[] = [];
+    let mark = 0;
+    const nextSlice = async () => {
+      perSlice.push(reads() - mark);
+      mark = reads();
+    };
+
+    await winProbabilitiesInSlices(options, seededRandom(5), 500, { valuesPerSlice: 30, nextSlice });
+    perSlice.push(reads() - mark);
+
+    // 30 values are 10 rounds of 3 options: 50 slices, each waited for, and nothing before the first.
+    expect(perSlice[0]).toBe(0);
+    expect(perSlice.slice(1)).toEqual(Array.from({ length: 50 }, () => 30));
+  });
+
+  it('plays a whole round when one exceeds the slice', async () => {
+    const { options, reads } = countedOptions();
+    let slices = 0;
+
+    await winProbabilitiesInSlices(options, seededRandom(6), 20, { valuesPerSlice: 1, nextSlice: async () => void (slices += 1) });
+
+    expect(slices).toBe(20);
+    expect(reads()).toBe(60);
+  });
+
+  it('plays one round without random values', async () => {
+    let slices = 0;
+
+    const wins = await winProbabilitiesInSlices([{ id: 'a', value: 0.2 }, { id: 'b', value: 0.4 }], seededRandom(1), 500, {
+      valuesPerSlice: 1,
+      nextSlice: async () => void (slices += 1),
+    });
+
+    expect(wins).toEqual(new Map([['a', 0], ['b', 1]]));
+    expect(slices).toBe(1);
   });
 });

@@ -67,9 +67,54 @@ export interface SampledOption {
  */
 export function winProbabilities(options: readonly SampledOption[], random: RandomSource, rounds = 2000): Map<string, number> {
   const wins = new Map(options.map((option) => [option.id, 0]));
-  const sampled = options.some((option) => typeof option.value === 'function');
-  const totalRounds = sampled ? rounds : 1;
-  for (let round = 0; round < totalRounds; round++) {
+  const totalRounds = roundsToPlay(options, rounds);
+  playRounds(options, random, totalRounds, wins);
+  return winShares(wins, totalRounds);
+}
+
+/** Waits before the next slice of a long computation, so that other callbacks run in between. */
+export type SliceScheduler = () => Promise<void>;
+
+/** Resolves on the next turn of the event loop, after the pending I/O callbacks. */
+export const nextEventLoopTurn: SliceScheduler = () => new Promise((resolve) => setImmediate(resolve));
+
+/** Slice size and scheduler of {@link winProbabilitiesInSlices}. */
+export interface RoundSlicing {
+  /** Option values one slice may read. A slice always plays at least one whole round. */
+  valuesPerSlice: number;
+  nextSlice: SliceScheduler;
+}
+
+/**
+ * Computes the same estimate as {@link winProbabilities} in slices, waiting for
+ * `slicing.nextSlice` before each slice. A slice plays as many whole rounds as fit in
+ * `slicing.valuesPerSlice` option values, and at least one. With the same random sequence it returns the same result. Other work that
+ * draws from `random` between the slices changes the sequence.
+ */
+export async function winProbabilitiesInSlices(
+  options: readonly SampledOption[],
+  random: RandomSource,
+  rounds: number,
+  slicing: RoundSlicing,
+): Promise<Map<string, number>> {
+  const wins = new Map(options.map((option) => [option.id, 0]));
+  const totalRounds = roundsToPlay(options, rounds);
+  const roundsPerSlice = Math.max(1, Math.floor(slicing.valuesPerSlice / Math.max(1, options.length)));
+  for (let played = 0; played < totalRounds; played += roundsPerSlice) {
+    await slicing.nextSlice();
+    playRounds(options, random, Math.min(roundsPerSlice, totalRounds - played), wins);
+  }
+  return winShares(wins, totalRounds);
+}
+
+/** Rounds an estimate plays: one when no value is random, because every round would agree. */
+function roundsToPlay(options: readonly SampledOption[], rounds: number): number {
+  return options.some((option) => typeof option.value === 'function') ? rounds : 1;
+}
+
+/** Plays `rounds` rounds and adds one win per round to the option with the highest value. */
+function playRounds(options: readonly SampledOption[], random: RandomSource, rounds: number, wins: Map<string, number>): void {
+  for (let round = 0; round < rounds; round++) {
     let bestId: string | null = null;
     let bestValue = -Infinity;
     for (const option of options) {
@@ -83,5 +128,8 @@ export function winProbabilities(options: readonly SampledOption[], random: Rand
       wins.set(bestId, wins.get(bestId)! + 1);
     }
   }
+}
+
+function winShares(wins: Map<string, number>, totalRounds: number): Map<string, number> {
   return new Map([...wins].map(([id, count]) => [id, count / totalRounds]));
 }

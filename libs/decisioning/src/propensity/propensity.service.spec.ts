@@ -1,0 +1,272 @@
+import type { Logger } from 'pino';
+import type { UpliftModelRepository } from '../uplift/uplift-model.repository.ts';
+import type { DecisionFeatures } from './feature-encoder.ts';
+import type { ConversionCount, PropensityModelRepository } from './propensity-model.repository.ts';
+import { PropensityService, type ExplorationSlicing } from './propensity.service.ts';
+import { seededRandom, type RandomSource } from './thompson-sampling.ts';
+
+const FEATURES: DecisionFeatures = { engagement: 0, valence: null, stage: null, eventCount: 0, daysSinceLastEvent: null, attributes: {} };
+const OFFERS = ['a', 'b', 'c'];
+/** 150 treated decisions with 120 conversions: still explored, and far ahead of offers without evidence. */
+const STRONG: ConversionCount = { decisions: 150, conversions: 120 };
+
+/** Repositories without models, whose treated counts the test sets. */
+class FakeEvidence {
+  treated = new Map<string, ConversionCount>();
+
+  readonly propensityModels = {
+    findLatest: async () => new Map(),
+    countControlConversions: async () => new Map(),
+    countTreatedConversions: async (requests: Array<{ offerId: string; since: Date | null }>) =>
+      new Map(requests.flatMap((request) => (this.treated.has(request.offerId) ? [[request.offerId, this.treated.get(request.offerId)!] as const] : []))),
+  } as unknown as PropensityModelRepository;
+
+  readonly upliftModels = { findLatest: async () => new Map() } as unknown as UpliftModelRepository;
+
+  /** Makes `offerId` the only offer with strong evidence. */
+  favor(offerId: string): void {
+    this.treated = new Map([[offerId, STRONG]]);
+  }
+}
+
+/** A slice scheduler whose slices run only when the test releases them. */
+class ManualSlices {
+  private readonly waiting: Array<() => void> = [];
+  /** Runs each time a computation requests its next slice. */
+  onSlice: () => void = () => {};
+
+  readonly nextSlice = (): Promise<void> => {
+    this.onSlice();
+    return new Promise((resolve) => this.waiting.push(resolve));
+  };
+
+  get pending(): number {
+    return this.waiting.length;
+  }
+
+  /** Releases slices, letting promise callbacks settle in between, until none waits. Returns how many ran. */
+  async runAll(): Promise<number> {
+    let released = 0;
+    for (;;) {
+      await settle();
+      const next = this.waiting.shift();
+      if (next === undefined) {
+        return released;
+      }
+      released += 1;
+      next();
+    }
+  }
+}
+
+class RecordingLogger {
+  readonly errors: string[] = [];
+  child(): this {
+    return this;
+  }
+  error(_details: unknown, message: string): void {
+    this.errors.push(message);
+  }
+  warn(): void {}
+  info(): void {}
+  debug(): void {}
+}
+
+/** A seeded random source that counts its calls and throws while `failing` is set. */
+class TestRandom {
+  calls = 0;
+  failing = false;
+  private readonly seeded: RandomSource;
+
+  constructor(seed: number) {
+    this.seeded = seededRandom(seed);
+  }
+
+  readonly next: RandomSource = () => {
+    if (this.failing) {
+      throw new Error('random source failed');
+    }
+    this.calls += 1;
+    return this.seeded();
+  };
+}
+
+function settle(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+function setup(slicing: Partial<ExplorationSlicing> = {}) {
+  const evidence = new FakeEvidence();
+  const slices = new ManualSlices();
+  const logger = new RecordingLogger();
+  const random = new TestRandom(7);
+  const service = new PropensityService(evidence.propensityModels, evidence.upliftModels, logger as unknown as Logger, random.next, undefined, {
+    nextSlice: slices.nextSlice,
+    ...slicing,
+  });
+  return { evidence, slices, logger, random, service };
+}
+
+async function exploration(service: PropensityService, offerIds = OFFERS): Promise<Map<string, number>> {
+  const scores = await service.scoreOffers(offerIds, FEATURES);
+  return new Map(scores.map((score) => [score.offerId, score.explorationProbability]));
+}
+
+/** Scores the offers while releasing every slice, for a decision that waits for its estimate. */
+async function explorationWithSlices(service: PropensityService, slices: ManualSlices, offerIds = OFFERS): Promise<Map<string, number>> {
+  const pending = exploration(service, offerIds);
+  await slices.runAll();
+  return pending;
+}
+
+describe('PropensityService shared exploration estimate', () => {
+  it('waits for the first estimate', async () => {
+    const { slices, service } = setup();
+    let done = false;
+
+    const pending = exploration(service).then((wins) => {
+      done = true;
+      return wins;
+    });
+    await settle();
+    expect(done).toBe(false);
+    expect(slices.pending).toBe(1);
+    await slices.runAll();
+    const wins = await pending;
+
+    expect(done).toBe(true);
+    expect([...wins.values()].reduce((sum, value) => sum + value, 0)).toBeCloseTo(1, 12);
+  });
+
+  it('serves the previous estimate during a refresh', async () => {
+    const { evidence, slices, service } = setup();
+    const first = await explorationWithSlices(service, slices);
+    evidence.favor('c');
+    service.forgetModels();
+
+    // Resolves without any slice being released, so nothing was computed on the request path.
+    const during = await exploration(service);
+
+    expect(during).toEqual(first);
+    expect(first.get('c')).toBeLessThan(0.6);
+    expect(slices.pending).toBe(1);
+  });
+
+  it('swaps in the refreshed estimate', async () => {
+    const { evidence, slices, service } = setup();
+    await explorationWithSlices(service, slices);
+    evidence.favor('c');
+    service.forgetModels();
+    await exploration(service);
+
+    await slices.runAll();
+    const after = await exploration(service);
+
+    expect(after.get('c')).toBeGreaterThan(0.99);
+    expect(slices.pending).toBe(0);
+  });
+
+  it('estimates a change made during a refresh', async () => {
+    const { evidence, slices, service } = setup();
+    await explorationWithSlices(service, slices);
+    evidence.favor('b');
+    service.forgetModels();
+    await exploration(service);
+
+    // Two loads newer than the finished estimate, so this decision waits for the running refresh.
+    evidence.favor('c');
+    service.forgetModels();
+    const waiting = exploration(service);
+    await slices.runAll();
+    const during = await waiting;
+    const latest = await exploration(service);
+
+    expect(during.get('b')).toBeGreaterThan(0.99);
+    expect(latest.get('c')).toBeGreaterThan(0.99);
+    expect(slices.pending).toBe(0);
+  });
+
+  it('recovers after a failed refresh', async () => {
+    const { evidence, slices, logger, random, service } = setup();
+    const first = await explorationWithSlices(service, slices);
+    evidence.favor('c');
+    service.forgetModels();
+    await exploration(service);
+
+    random.failing = true;
+    await slices.runAll();
+    random.failing = false;
+    const afterFailure = await exploration(service);
+    const retried = await slices.runAll();
+    const after = await exploration(service);
+
+    expect(logger.errors).toEqual(['Exploration estimate failed']);
+    expect(afterFailure).toEqual(first);
+    expect(retried).toBeGreaterThan(0);
+    expect(after.get('c')).toBeGreaterThan(0.99);
+  });
+
+  it('rejects a decision whose first estimate fails', async () => {
+    const { slices, random, service } = setup();
+    // The handler is attached at once, so the rejection is never unhandled.
+    const outcome = exploration(service).then(
+      () => 'resolved',
+      (error: Error) => error.message,
+    );
+    await settle();
+
+    random.failing = true;
+    await slices.runAll();
+    random.failing = false;
+    expect(await outcome).toBe('random source failed');
+    const retried = await explorationWithSlices(service, slices);
+
+    expect([...retried.values()].reduce((sum, value) => sum + value, 0)).toBeCloseTo(1, 12);
+  });
+
+  it('keeps an estimate per offer set', async () => {
+    const { slices, service } = setup();
+    const three = await explorationWithSlices(service, slices);
+    const two = await explorationWithSlices(service, slices, ['a', 'b']);
+
+    expect(await exploration(service)).toEqual(three);
+    expect(await exploration(service, ['a', 'b'])).toEqual(two);
+    expect(slices.pending).toBe(0);
+  });
+});
+
+describe('PropensityService estimate slices', () => {
+  // 200 exploring offers: 250 rounds and 250 draws per pool, as in the benchmark's catalog.
+  const MANY = Array.from({ length: 200 }, (_, index) => `offer-${index}`);
+
+  it('refills the draw pools in slices', async () => {
+    // One slice plays every round, so the slices count the pool refills alone.
+    const { slices, random, service } = setup({ valuesPerSlice: Number.MAX_SAFE_INTEGER });
+    const perSlice: number[] = [];
+    let mark = 0;
+    slices.onSlice = () => {
+      perSlice.push(random.calls - mark);
+      mark = random.calls;
+    };
+
+    await explorationWithSlices(service, slices, MANY);
+
+    // The first entry is the decision's own draws before the computation starts.
+    const slicesWork = perSlice.slice(1);
+    // 50,000 Beta draws take at least 4 uniform numbers each, and 1,000 draws per slice take far fewer than 15,000.
+    expect(random.calls).toBeGreaterThan(200_000);
+    expect(Math.max(...slicesWork)).toBeLessThan(15_000);
+  });
+
+  it('plays the rounds in slices', async () => {
+    // 200 values per slice is one round of 200 offers, and one slice refills every pool.
+    const { slices, service } = setup({ valuesPerSlice: 200, poolDrawsPerSlice: Number.MAX_SAFE_INTEGER });
+
+    const pending = exploration(service, MANY);
+    const released = await slices.runAll();
+    await pending;
+
+    // One slice for the pools and one per round.
+    expect(released).toBe(1 + 250);
+  });
+});
