@@ -11,7 +11,7 @@ describe('ContactPolicyService', () => {
 
   beforeAll(async () => {
     stores = await createTestStores();
-    repository = new ContactPolicyRepository(stores.database.prisma);
+    repository = new ContactPolicyRepository(stores.database.prisma, stores.database.sql);
     service = new ContactPolicyService(repository, stores.liveStore, createRootLogger('silent'));
     for (const name of ['email', 'sms']) {
       await stores.database.prisma.channel.create({ data: { name, webhookUrl: `http://127.0.0.1:9/${name}` } });

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { Prisma, PRISMA, type PrismaClient } from '#wayline/database';
+import { Prisma, PRISMA, SQL_POOL, type PrismaClient, type SqlPool } from '#wayline/database';
 import { DecisioningChanges } from '../decisioning-changes.ts';
 import type { CapPeriods, Caps, CapScope, RecordedSends } from './cap-counters.ts';
 import { NEGATIVE_EMOTION_LABELS } from './cooldown.ts';
@@ -7,6 +7,8 @@ import type { ConsentStatus } from './contact-policy.schemas.ts';
 import type { QuietHours } from './quiet-hours.ts';
 
 const GLOBAL_POLICY_ID = 'global';
+
+const NEGATIVE_LABELS = [...NEGATIVE_EMOTION_LABELS];
 
 /** The deployment's contact policy; the defaults apply while none is stored. */
 export interface GlobalContactPolicy extends Caps {
@@ -66,6 +68,7 @@ export interface CustomerConsentRow {
 export class ContactPolicyRepository {
   constructor(
     @Inject(PRISMA) private readonly prisma: PrismaClient,
+    @Inject(SQL_POOL) private readonly sql: SqlPool,
     @Optional() @Inject(DecisioningChanges) private readonly changes?: DecisioningChanges,
   ) {}
 
@@ -146,16 +149,21 @@ export class ContactPolicyRepository {
     return { global, channels: new Map(channels.map((policy) => [policy.channel, policy])) };
   }
 
-  /** Reads the customer's time zone, consent on the channel and latest negative event in one query. */
+  /**
+   * Reads the customer's time zone, consent on the channel and latest negative event in one
+   * query. Plain SQL, because delivery checks it before every send (see SqlPool).
+   */
   async findCustomerContact(customerId: string, channelName: string): Promise<CustomerContact> {
-    const [row] = await this.prisma.$queryRaw<Array<{ time_zone: string | null; consent: string | null; last_negative_at: Date | null }>>`
-      SELECT (SELECT time_zone FROM customers WHERE id = ${customerId}) AS time_zone,
-             (SELECT consent.status
-                FROM customer_consents consent JOIN channels channel ON channel.id = consent.channel_id
-               WHERE consent.customer_id = ${customerId} AND channel.name = ${channelName}) AS consent,
-             (SELECT occurred_at FROM events
-               WHERE customer_id = ${customerId} AND emotion_label = ANY(${[...NEGATIVE_EMOTION_LABELS]}::text[])
-               ORDER BY occurred_at DESC LIMIT 1) AS last_negative_at`;
+    const [row] = await this.sql.query<{ time_zone: string | null; consent: string | null; last_negative_at: Date | null }>(
+      `SELECT (SELECT time_zone FROM customers WHERE id = $1) AS time_zone,
+              (SELECT consent.status
+                 FROM customer_consents consent JOIN channels channel ON channel.id = consent.channel_id
+                WHERE consent.customer_id = $1 AND channel.name = $2) AS consent,
+              (SELECT occurred_at FROM events
+                WHERE customer_id = $1 AND emotion_label = ANY($3::text[])
+                ORDER BY occurred_at DESC LIMIT 1) AS last_negative_at`,
+      [customerId, channelName, NEGATIVE_LABELS],
+    );
     return { timeZone: row?.time_zone ?? null, consent: (row?.consent as ConsentStatus | null) ?? null, lastNegativeAt: row?.last_negative_at ?? null };
   }
 
