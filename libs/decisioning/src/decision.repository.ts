@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { PRISMA, SQL_POOL, type Prisma, type PrismaClient, type SqlExecutor, type SqlPool } from '#wayline/database';
+import type { Arm, StoredAssignment } from './assignment/holdout-assignment.ts';
 
 export type TransactionClient = Prisma.TransactionClient;
 
@@ -27,6 +27,32 @@ export interface NewDecision {
   createdAt?: Date;
 }
 
+/** A live decision with the holdout arms and the outreach message written with it. */
+export interface LiveDecisionRecord {
+  decision: NewDecision & { id: string };
+  /** The customer's first arms in holdout groups, stored unless a concurrent decision stored them first. */
+  newArms: readonly StoredAssignment[];
+  /** The treatment decision's message; null for control. */
+  message: { channelId: string; payload: unknown; sendAt: Date; sendTimeReason: unknown } | null;
+}
+
+export interface RecordedLiveDecision {
+  /** The arms in force for the groups of `newArms`. */
+  arms: StoredAssignment[];
+  message: { id: string; status: string; sendAt: Date } | null;
+}
+
+interface RecordRow {
+  kind: 'arm' | 'message';
+  holdout_group: string | null;
+  arm: string | null;
+  holdout_share: number | null;
+  salt: string | null;
+  message_id: string | null;
+  status: string | null;
+  send_at: Date | null;
+}
+
 @Injectable()
 export class DecisionRepository {
   constructor(
@@ -47,17 +73,46 @@ export class DecisionRepository {
     return this.sql.transaction(work);
   }
 
-  /** Inserts one decision and returns its id. The id is generated here unless the caller sets one. */
-  async create(decision: NewDecision, tx: SqlExecutor = this.sql): Promise<{ id: string }> {
-    const id = decision.id ?? randomUUID();
-    await tx.query(
-      `INSERT INTO decisions (id, customer_id, campaign_id, holdout_group, arm, offer_id, channel, score, model_version,
-                              uplift_model_version, uplift, score_source, exploration_probability,
-                              reasons, features, source, idempotency_key, created_at)
-       VALUES ($1::uuid, $2, $3::uuid, $4, $5, $6::uuid, $7, $8::float8, $9, $10, $11::float8, $12, $13::float8,
-               $14::jsonb, $15::jsonb, $16, $17, $18::timestamptz)`,
+  /**
+   * Writes a live decision in one statement: the customer's first arms in holdout groups,
+   * the decision, and for treatment its outreach message. Returns the arms in force for
+   * those groups (the ones inserted, and the stored ones a concurrent decision wrote first)
+   * and the message. The caller checks the arms and rolls the transaction back when a
+   * concurrent decision stored a different one. One statement instead of three saves two
+   * round trips per decision; the message columns match OutreachMessageRepository.create.
+   */
+  async recordLive(record: LiveDecisionRecord, tx: SqlExecutor): Promise<RecordedLiveDecision> {
+    const { decision, newArms, message } = record;
+    const groups = newArms.map((arm) => arm.holdoutGroup);
+    const rows = await tx.query<RecordRow>(
+      `WITH new_arms AS (
+         INSERT INTO holdout_assignments (holdout_group, customer_id, arm, holdout_share, salt)
+         SELECT holdout_group, $2, arm, holdout_share, salt
+         FROM unnest($19::text[], $20::text[], $21::float8[], $22::text[]) AS new (holdout_group, arm, holdout_share, salt)
+         ON CONFLICT DO NOTHING
+         RETURNING holdout_group, arm, holdout_share, salt
+       ), decision AS (
+         INSERT INTO decisions (id, customer_id, campaign_id, holdout_group, arm, offer_id, channel, score, model_version,
+                                uplift_model_version, uplift, score_source, exploration_probability,
+                                reasons, features, source, idempotency_key, created_at)
+         VALUES ($1::uuid, $2, $3::uuid, $4, $5, $6::uuid, $7, $8::float8, $9, $10, $11::float8, $12, $13::float8,
+                 $14::jsonb, $15::jsonb, $16, $17, $18::timestamptz)
+         RETURNING id
+       ), message AS (
+         INSERT INTO outreach_messages (decision_id, channel_id, payload, send_at, next_attempt_at, send_time_reason)
+         SELECT id, $24::uuid, $25::jsonb, $26::timestamptz, $26::timestamptz, $27::jsonb FROM decision WHERE $23::boolean
+         RETURNING id, status, send_at
+       )
+       SELECT 'arm' AS kind, holdout_group, arm, holdout_share, salt, NULL::uuid AS message_id, NULL::text AS status, NULL::timestamptz AS send_at
+       FROM new_arms
+       UNION ALL
+       SELECT 'arm', holdout_group, arm, holdout_share, salt, NULL, NULL, NULL
+       FROM holdout_assignments
+       WHERE customer_id = $2 AND holdout_group = ANY($19::text[]) AND holdout_group NOT IN (SELECT holdout_group FROM new_arms)
+       UNION ALL
+       SELECT 'message', NULL, NULL, NULL, NULL, id, status, send_at FROM message`,
       [
-        id,
+        decision.id,
         decision.customerId,
         decision.campaignId,
         decision.holdoutGroup,
@@ -75,9 +130,37 @@ export class DecisionRepository {
         decision.source,
         decision.idempotencyKey ?? null,
         decision.createdAt ?? new Date(),
+        groups,
+        newArms.map((arm) => arm.arm),
+        newArms.map((arm) => arm.holdoutShare),
+        newArms.map((arm) => arm.salt),
+        message !== null,
+        message?.channelId ?? null,
+        message === null ? null : JSON.stringify(message.payload),
+        message?.sendAt ?? null,
+        message?.sendTimeReason == null ? null : JSON.stringify(message.sendTimeReason),
       ],
     );
-    return { id };
+    const arms: StoredAssignment[] = [];
+    let recordedMessage: RecordedLiveDecision['message'] = null;
+    for (const row of rows) {
+      if (row.kind === 'message') {
+        recordedMessage = { id: row.message_id!, status: row.status!, sendAt: row.send_at! };
+      } else {
+        arms.push({ holdoutGroup: row.holdout_group!, arm: row.arm as Arm, holdoutShare: row.holdout_share!, salt: row.salt! });
+      }
+    }
+    if (arms.length < groups.length) {
+      // A row that a concurrent transaction committed while the insert waited on it is newer
+      // than the statement's snapshot, so a second statement reads such groups.
+      const found = new Set(arms.map((arm) => arm.holdoutGroup));
+      const unseen = await tx.query<RecordRow>(
+        'SELECT holdout_group, arm, holdout_share, salt FROM holdout_assignments WHERE customer_id = $1 AND holdout_group = ANY($2::text[])',
+        [decision.customerId, groups.filter((group) => !found.has(group))],
+      );
+      arms.push(...unseen.map((row) => ({ holdoutGroup: row.holdout_group!, arm: row.arm as Arm, holdoutShare: row.holdout_share!, salt: row.salt! })));
+    }
+    return { arms, message: recordedMessage };
   }
 
   /**

@@ -1,10 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { CatalogQueryService, type ActiveCampaign } from '#wayline/catalog';
 import { customerIdSchema, DomainError, NotFoundError, parseInput, ROOT_LOGGER, ValidationError } from '#wayline/common';
-import type { Prisma } from '#wayline/database';
-import { OutreachMessageRepository, SendTimeService, type SendTimeReason } from '#wayline/delivery';
+import { SendTimeService, type SendTimeReason } from '#wayline/delivery';
 import { JourneyQueryService } from '#wayline/journeys';
 import { WaylineMetrics, type DecisionOutcome } from '#wayline/observability';
 import { ArbitrationService, type BudgetReason, type CandidateArbitration } from './arbitration/arbitration.service.ts';
@@ -108,7 +108,6 @@ export class NextBestOfferService {
     private readonly propensity: PropensityService,
     private readonly decisions: DecisionRepository,
     private readonly customers: DecisionCustomerRepository,
-    private readonly messages: OutreachMessageRepository,
     private readonly sendTimes: SendTimeService,
     private readonly contactPolicy: ContactPolicyService,
     private readonly arbitration: ArbitrationService,
@@ -252,53 +251,58 @@ export class NextBestOfferService {
         await approval.release();
         throw error;
       });
+    const decisionId = randomUUID();
+    const newArms = holdoutPlan.newAssignmentsFor(campaign);
     const { decision, message } = await this.decisions.inSqlTransaction(async (tx) => {
-      await this.holdouts.commit(holdoutPlan, campaign, assignment, tx);
-      const decision = await this.decisions.create(
+      const recorded = await this.decisions.recordLive(
         {
-          customerId,
-          campaignId: campaign.id,
-          holdoutGroup: campaign.holdoutGroup,
-          arm,
-          // Control decisions keep the offer they would have received, for uplift per offer.
-          offerId: offer.id,
-          channel,
-          score: best.score.probability,
-          modelVersion: best.score.modelVersion,
-          upliftModelVersion: best.score.upliftModelVersion,
-          uplift: best.score.uplift,
-          scoreSource: best.score.source,
-          explorationProbability: best.score.explorationProbability,
-          reasons,
-          features: features as unknown as Record<string, unknown>,
-          source: 'live',
-          createdAt: now,
-        },
-        tx,
-      );
-      if (arm === 'control') {
-        return { decision, message: null };
-      }
-      // Only treatment decisions spend the budget: control decisions send nothing.
-      await this.arbitration.consumeBudget(tx, campaign, offer, now);
-      const message = await this.messages.create(
-        {
-          decisionId: decision.id,
-          channelId: offer.channel.id,
-          sendAt: sendTime?.sendAt ?? approval.sendAt,
-          payload: {
-            decisionId: decision.id,
+          decision: {
+            id: decisionId,
             customerId,
-            campaign: campaign.key,
+            campaignId: campaign.id,
+            holdoutGroup: campaign.holdoutGroup,
+            arm,
+            // Control decisions keep the offer they would have received, for uplift per offer.
+            offerId: offer.id,
             channel,
-            offer: { name: offer.name, content: offer.content, value: offer.value },
-            customer: { id: customerId, attributes: customer.attributes as Prisma.InputJsonObject },
+            score: best.score.probability,
+            modelVersion: best.score.modelVersion,
+            upliftModelVersion: best.score.upliftModelVersion,
+            uplift: best.score.uplift,
+            scoreSource: best.score.source,
+            explorationProbability: best.score.explorationProbability,
+            reasons,
+            features: features as unknown as Record<string, unknown>,
+            source: 'live',
+            createdAt: now,
           },
-          sendTimeReason: (sendTime?.reason ?? null) as Prisma.InputJsonObject | null,
+          newArms,
+          message:
+            arm === 'control'
+              ? null
+              : {
+                  channelId: offer.channel.id,
+                  sendAt: sendTime?.sendAt ?? approval.sendAt,
+                  payload: {
+                    decisionId,
+                    customerId,
+                    campaign: campaign.key,
+                    channel,
+                    offer: { name: offer.name, content: offer.content, value: offer.value },
+                    customer: { id: customerId, attributes: customer.attributes },
+                  },
+                  sendTimeReason: sendTime?.reason ?? null,
+                },
         },
         tx,
       );
-      return { decision, message };
+      // A concurrent decision that stored a different arm first rolls this one back.
+      this.holdouts.confirm(holdoutPlan, campaign, assignment, recorded.arms);
+      if (arm === 'treatment') {
+        // Only treatment decisions spend the budget: control decisions send nothing.
+        await this.arbitration.consumeBudget(tx, campaign, offer, now);
+      }
+      return { decision: { id: decisionId }, message: recorded.message };
     }).catch(async (error: unknown) => {
       // Nothing was recorded, so the reserved caps go back.
       await approval.release();

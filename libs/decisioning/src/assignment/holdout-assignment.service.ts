@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ConflictError } from '#wayline/common';
 import { APP_CONFIG, type AppConfig } from '#wayline/config';
-import type { SqlExecutor } from '#wayline/database';
 import { type ArmAssignment, GLOBAL_CONTROL_GROUP, HoldoutPlan, type StoredAssignment } from './holdout-assignment.ts';
 import { HoldoutAssignmentRepository } from './holdout-assignment.repository.ts';
 
@@ -32,17 +31,15 @@ export class HoldoutAssignmentService {
   }
 
   /**
-   * Stores the customer's first arm in the campaign's group (and in the global control group)
-   * inside the decision's transaction. Throws ConflictError when a concurrent decision stored
-   * a different arm first (possible only if the share was edited in between), so that the
-   * decision rolls back and the caller can retry.
+   * Checks the arms in force after the decision's insert (see DecisionRepository.recordLive).
+   * Throws ConflictError when a concurrent decision stored a different arm first (possible
+   * only if the share was edited in between), so that the decision rolls back and the
+   * caller can retry.
    */
-  async commit(plan: HoldoutPlan, campaign: HoldoutCampaign, planned: ArmAssignment, tx: SqlExecutor): Promise<void> {
-    const missing = plan.newAssignmentsFor(campaign);
-    if (missing.length === 0) {
+  confirm(plan: HoldoutPlan, campaign: HoldoutCampaign, planned: ArmAssignment, inForce: readonly StoredAssignment[]): void {
+    if (inForce.length === 0) {
       return;
     }
-    const inForce = await this.assignments.insertMissing(plan.customerId, missing, tx);
     const settled = plan.withStored(inForce).armFor(campaign);
     if (settled.arm !== planned.arm || settled.globalControl !== planned.globalControl) {
       throw new ConflictError(
