@@ -120,21 +120,12 @@ async function explorationWithSlices(service: PropensityService, slices: ManualS
 }
 
 describe('PropensityService shared exploration estimate', () => {
-  it('waits for the first estimate', async () => {
+  it('computes the first estimate at once', async () => {
     const { slices, service } = setup();
-    let done = false;
 
-    const pending = exploration(service).then((wins) => {
-      done = true;
-      return wins;
-    });
-    await settle();
-    expect(done).toBe(false);
-    expect(slices.pending).toBe(1);
-    await slices.runAll();
-    const wins = await pending;
+    const wins = await exploration(service);
 
-    expect(done).toBe(true);
+    expect(slices.pending).toBe(0);
     expect([...wins.values()].reduce((sum, value) => sum + value, 0)).toBeCloseTo(1, 12);
   });
 
@@ -166,22 +157,21 @@ describe('PropensityService shared exploration estimate', () => {
     expect(slices.pending).toBe(0);
   });
 
-  it('estimates a change made during a refresh', async () => {
+  it('estimates at once two loads ahead', async () => {
     const { evidence, slices, service } = setup();
     await explorationWithSlices(service, slices);
     evidence.favor('b');
     service.forgetModels();
     await exploration(service);
 
-    // Two loads newer than the finished estimate, so this decision waits for the running refresh.
+    // Two loads newer than the finished estimate: computed at once, without waiting for the refresh.
     evidence.favor('c');
     service.forgetModels();
-    const waiting = exploration(service);
+    const during = await exploration(service);
     await slices.runAll();
-    const during = await waiting;
     const latest = await exploration(service);
 
-    expect(during.get('b')).toBeGreaterThan(0.99);
+    expect(during.get('c')).toBeGreaterThan(0.99);
     expect(latest.get('c')).toBeGreaterThan(0.99);
     expect(slices.pending).toBe(0);
   });
@@ -207,20 +197,17 @@ describe('PropensityService shared exploration estimate', () => {
   });
 
   it('rejects a decision whose first estimate fails', async () => {
-    const { slices, random, service } = setup();
-    // The handler is attached at once, so the rejection is never unhandled.
-    const outcome = exploration(service).then(
+    const { random, service } = setup();
+
+    random.failing = true;
+    const outcome = await exploration(service).then(
       () => 'resolved',
       (error: Error) => error.message,
     );
-    await settle();
-
-    random.failing = true;
-    await slices.runAll();
     random.failing = false;
-    expect(await outcome).toBe('random source failed');
-    const retried = await explorationWithSlices(service, slices);
+    const retried = await exploration(service);
 
+    expect(outcome).toBe('random source failed');
     expect([...retried.values()].reduce((sum, value) => sum + value, 0)).toBeCloseTo(1, 12);
   });
 
@@ -239,32 +226,43 @@ describe('PropensityService estimate slices', () => {
   // 200 exploring offers: 250 rounds and 250 draws per pool, as in the benchmark's catalog.
   const MANY = Array.from({ length: 200 }, (_, index) => `offer-${index}`);
 
+  /** Gives every offer new treated counts, so each posterior and draw pool changes. */
+  function changeEvery(evidence: FakeEvidence, service: PropensityService): void {
+    evidence.treated = new Map(MANY.map((offerId) => [offerId, { decisions: 10, conversions: 1 }]));
+    service.forgetModels();
+  }
+
   it('refills the draw pools in slices', async () => {
     // One slice plays every round, so the slices count the pool refills alone.
-    const { slices, random, service } = setup({ valuesPerSlice: Number.MAX_SAFE_INTEGER });
+    const { evidence, slices, random, service } = setup({ valuesPerSlice: Number.MAX_SAFE_INTEGER });
+    await exploration(service, MANY);
+    changeEvery(evidence, service);
     const perSlice: number[] = [];
-    let mark = 0;
+    let mark = random.calls;
     slices.onSlice = () => {
       perSlice.push(random.calls - mark);
       mark = random.calls;
     };
+    const before = random.calls;
 
-    await explorationWithSlices(service, slices, MANY);
+    await exploration(service, MANY);
+    await slices.runAll();
 
-    // The first entry is the decision's own draws before the computation starts.
+    // The first entry is the decision's own draws before the refresh starts.
     const slicesWork = perSlice.slice(1);
     // 50,000 Beta draws take at least 4 uniform numbers each, and 1,000 draws per slice take far fewer than 15,000.
-    expect(random.calls).toBeGreaterThan(200_000);
+    expect(random.calls - before).toBeGreaterThan(200_000);
     expect(Math.max(...slicesWork)).toBeLessThan(15_000);
   });
 
   it('plays the rounds in slices', async () => {
     // 200 values per slice is one round of 200 offers, and one slice refills every pool.
-    const { slices, service } = setup({ valuesPerSlice: 200, poolDrawsPerSlice: Number.MAX_SAFE_INTEGER });
+    const { evidence, slices, service } = setup({ valuesPerSlice: 200, poolDrawsPerSlice: Number.MAX_SAFE_INTEGER });
+    await exploration(service, MANY);
+    changeEvery(evidence, service);
 
-    const pending = exploration(service, MANY);
+    await exploration(service, MANY);
     const released = await slices.runAll();
-    await pending;
 
     // One slice for the pools and one per round.
     expect(released).toBe(1 + 250);
