@@ -429,7 +429,7 @@ export class PropensityService {
   /**
    * At least `size` independent draws from the offer's Beta(alpha, beta) posterior, drawn
    * again whenever the posterior changes. Each offer has a pool of its own, so the draws of
-   * different offers in one round stay independent. A pool holds as many draws as the
+   * different offers in one round stay independent. A pool contains as many draws as the
    * rounds read: every outcome count reload changes most posteriors, and with 200
    * exploring offers pools of EXPLORATION_ROUNDS draws each took 200,000 Beta draws, a
    * 20 ms pause of the event loop every 2 s, against 50,000 draws now.
