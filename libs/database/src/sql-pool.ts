@@ -14,9 +14,9 @@ export interface SqlExecutor {
 /**
  * Plain SQL for the hot request paths, next to the Prisma client. Prisma's query engine
  * spends more CPU on each statement than a small indexed statement costs PostgreSQL, and an
- * interactive Prisma transaction adds more per step; the next-best-offer path runs a few
- * statements per request and is measured against a bare endpoint, so it talks to the
- * database directly. Everything else keeps using Prisma.
+ * interactive Prisma transaction adds more per step. The next-best-offer path runs a few
+ * statements per request, so it talks to the database directly. Everything else keeps
+ * using Prisma.
  */
 export interface SqlPool extends SqlExecutor {
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
@@ -25,8 +25,8 @@ export interface SqlPool extends SqlExecutor {
 }
 
 /**
- * Acquiring a connection failed: PostgreSQL refused, is down, or the pool waited too long.
- * The HTTP layer answers 503, because the request itself was fine.
+ * Error for a failed connection attempt: PostgreSQL refused, is down, or the pool waited
+ * too long. The HTTP layer returns 503, because the request itself was valid.
  */
 export class DatabaseConnectionError extends Error {
   constructor(
@@ -127,18 +127,25 @@ function prepared(sql: string, params: readonly unknown[]): pg.QueryConfig {
 }
 
 /**
- * The connection behind an error is unusable when the error did not come from the server:
- * server errors carry a five-character SQLSTATE, socket and protocol errors do not.
+ * Returns the error to release the connection with when the connection is unusable, or
+ * undefined when the server reported the error. Server errors carry a five-character
+ * SQLSTATE; socket and protocol errors do not, and connection-class codes (08, 57P) end it.
  */
 function brokenConnection(error: unknown): Error | undefined {
   const code = (error as { code?: unknown } | null)?.code;
   const fromServer = typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !code.startsWith('08') && !code.startsWith('57P');
-  return fromServer ? undefined : error instanceof Error ? error : new Error(String(error));
+  if (fromServer) {
+    return undefined;
+  }
+  if (error instanceof Error) {
+    return error;
+  }
+  return new Error(String(error));
 }
 
 /**
- * The PGlite instance behind Prisma's adapter. PGlite runs one statement at a time and
- * holds plain queries back while a transaction is open, so this shares it safely.
+ * Pool over the PGlite instance behind Prisma's adapter. PGlite runs one statement at a
+ * time and queues plain queries while a transaction is open, so sharing it is safe.
  */
 export class PgliteSqlPool implements SqlPool {
   constructor(private readonly db: PGlite) {}

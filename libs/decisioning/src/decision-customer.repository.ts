@@ -25,8 +25,6 @@ interface DecisionCustomerRow extends CustomerScoreRow {
   assignments: Array<{ holdoutGroup: string; arm: string; holdoutShare: number; salt: string }>;
 }
 
-const NEGATIVE_LABELS = [...NEGATIVE_EMOTION_LABELS];
-
 /**
  * Reads the per-customer facts of a decision in one round trip: the scored customer row,
  * the contact facts on the channel and the holdout arms. Separate queries for each cost
@@ -53,7 +51,7 @@ export class DecisionCustomerRepository {
                          FROM holdout_assignments h WHERE h.customer_id = c.id), '[]'::json) AS assignments
       FROM customers c
       WHERE c.id = $1`,
-      [customerId, channelName, NEGATIVE_LABELS],
+      [customerId, channelName, NEGATIVE_EMOTION_LABELS],
     );
     if (row === undefined) {
       return null;

@@ -14,7 +14,7 @@ export interface NewOutreachMessage {
   payload: Prisma.InputJsonValue;
   /** Earliest time the message may be sent, when its first attempt is due. */
   sendAt: Date;
-  /** Why the message is due at `sendAt`, when send-time optimization chose it. */
+  /** Reason for the `sendAt` that send-time optimization chose, or null without one. */
   sendTimeReason?: Prisma.InputJsonObject | null;
 }
 

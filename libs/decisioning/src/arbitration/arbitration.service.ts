@@ -61,7 +61,7 @@ export class ArbitrationService {
   /**
    * Builds the customer's facts and runs the three policy steps of every campaign, in the
    * campaigns' order. Each evaluated step becomes a reason, with the rule's trace as
-   * `traceMode` says (by default on the failing step only).
+   * `traceMode` sets (by default on the failing step only).
    */
   async applyPolicies<Campaign extends ActiveCampaign>(
     campaigns: Campaign[],

@@ -8,8 +8,6 @@ import type { QuietHours } from './quiet-hours.ts';
 
 const GLOBAL_POLICY_ID = 'global';
 
-const NEGATIVE_LABELS = [...NEGATIVE_EMOTION_LABELS];
-
 /** The deployment's contact policy; the defaults apply while none is stored. */
 export interface GlobalContactPolicy extends Caps {
   quietHours: QuietHours | null;
@@ -162,7 +160,7 @@ export class ContactPolicyRepository {
               (SELECT occurred_at FROM events
                 WHERE customer_id = $1 AND emotion_label = ANY($3::text[])
                 ORDER BY occurred_at DESC LIMIT 1) AS last_negative_at`,
-      [customerId, channelName, NEGATIVE_LABELS],
+      [customerId, channelName, NEGATIVE_EMOTION_LABELS],
     );
     return { timeZone: row?.time_zone ?? null, consent: (row?.consent as ConsentStatus | null) ?? null, lastNegativeAt: row?.last_negative_at ?? null };
   }

@@ -322,9 +322,9 @@ export class PropensityService {
    * Decisions keep getting the previous estimate until the new one finishes. So a decision
    * gets an estimate computed from the outcome counts it read or from the load before
    * them, never older. A set with no estimate that recent (a new set, or one not scored
-   * during the previous load) computes it at once, in one piece: waiting for slices that
+   * during the previous load) computes it at once, in one piece. Waiting for slices that
    * interleave with every other request made such decisions take 100 ms and more in the
-   * benchmark, against one pause of a few milliseconds. When the evidence changes again
+   * benchmark, so one pause of a few milliseconds is the smaller cost. When the evidence changes again
    * during a sliced computation, that computation still finishes, and the newest evidence
    * is estimated after it. New models without new counts (the periodic model reload)
    * start a computation too, and decisions keep the previous estimate meanwhile.
@@ -430,9 +430,9 @@ export class PropensityService {
    * At least `size` independent draws from the offer's Beta(alpha, beta) posterior, drawn
    * again whenever the posterior changes. Each offer has a pool of its own, so the draws of
    * different offers in one round stay independent. A pool contains as many draws as the
-   * rounds read: every outcome count reload changes most posteriors, and with 200
-   * exploring offers pools of EXPLORATION_ROUNDS draws each took 200,000 Beta draws, a
-   * 20 ms pause of the event loop every 2 s, against 50,000 draws now.
+   * rounds read, because every outcome count reload changes most posteriors. With 200
+   * exploring offers, pools of EXPLORATION_ROUNDS draws took 200,000 Beta draws per reload,
+   * a 20 ms pause of the event loop every 2 s; pools sized to the rounds take 50,000.
    */
   private posteriorDraws(offerId: string, alpha: number, beta: number, size: number): Float64Array {
     if (this.hasPosteriorDraws(offerId, alpha, beta, size)) {
