@@ -3,7 +3,7 @@ import type { PrismaClient } from '#wayline/database';
 import { DecisionRepository, type LiveDecisionRecord } from '#wayline/decisioning';
 import { type TestStores, createTestStores } from '../support/test-stores.ts';
 
-describe('DecisionRepository.recordLive', () => {
+describe('DecisionRepository live decision writes', () => {
   let stores: TestStores;
   let prisma: PrismaClient;
   let repository: DecisionRepository;
@@ -95,5 +95,54 @@ describe('DecisionRepository.recordLive', () => {
     expect(await prisma.decision.count({ where: { id: input.decision.id } })).toBe(0);
     expect(await prisma.outreachMessage.count({ where: { decisionId: input.decision.id } })).toBe(0);
     expect(await prisma.holdoutAssignment.count({ where: { customerId } })).toBe(0);
+  });
+
+  describe('recordLiveAlone', () => {
+    it('writes everything without a transaction', async () => {
+      const customerId = await newCustomer();
+      const input = record(customerId);
+
+      const recorded = await repository.recordLiveAlone(input);
+
+      expect(recorded.recorded).toBe(true);
+      expect(recorded.arms).toEqual([{ holdoutGroup: 'spring', arm: 'treatment', holdoutShare: 0.2, salt: 'salt-1' }]);
+      const message = await prisma.outreachMessage.findUniqueOrThrow({ where: { id: recorded.message!.id } });
+      expect(message.decisionId).toBe(input.decision.id);
+      expect(await prisma.decision.count({ where: { id: input.decision.id } })).toBe(1);
+    });
+
+    it('writes a returning customer\'s decision', async () => {
+      const customerId = await newCustomer();
+      await prisma.holdoutAssignment.create({ data: { customerId, holdoutGroup: 'spring', arm: 'treatment', holdoutShare: 0.2, salt: 'salt-1' } });
+      const input = record(customerId, { newArms: [] });
+
+      const recorded = await repository.recordLiveAlone(input);
+
+      expect(recorded.recorded).toBe(true);
+      expect(recorded.arms).toEqual([]);
+      expect(await prisma.decision.count({ where: { id: input.decision.id } })).toBe(1);
+      expect(await prisma.outreachMessage.count({ where: { decisionId: input.decision.id } })).toBe(1);
+    });
+
+    it('skips the decision after a concurrent arm', async () => {
+      const customerId = await newCustomer();
+      await prisma.holdoutAssignment.create({ data: { customerId, holdoutGroup: 'spring', arm: 'control', holdoutShare: 0.5, salt: 'salt-0' } });
+      const input = record(customerId, {
+        newArms: [
+          { holdoutGroup: '~global-control', arm: 'treatment', holdoutShare: 0.05, salt: 'global-salt' },
+          { holdoutGroup: 'spring', arm: 'treatment', holdoutShare: 0.2, salt: 'salt-1' },
+        ],
+      });
+
+      const recorded = await repository.recordLiveAlone(input);
+
+      expect(recorded.recorded).toBe(false);
+      expect(recorded.message).toBeNull();
+      expect(await prisma.decision.count({ where: { id: input.decision.id } })).toBe(0);
+      expect(await prisma.outreachMessage.count({ where: { decisionId: input.decision.id } })).toBe(0);
+      // The arm without a conflict stays, because it is the draw any decision makes at this share.
+      const arms = await prisma.holdoutAssignment.findMany({ where: { customerId } });
+      expect(Object.fromEntries(arms.map((arm) => [arm.holdoutGroup, arm.arm]))).toEqual({ '~global-control': 'treatment', spring: 'control' });
+    });
   });
 });

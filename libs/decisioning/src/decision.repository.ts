@@ -37,13 +37,16 @@ export interface LiveDecisionRecord {
 }
 
 export interface RecordedLiveDecision {
+  /** False when recordLiveAlone held the decision back, because a concurrent decision stored one of the new arms first. */
+  recorded: boolean;
   /** The arms in force for the groups of `newArms`. */
   arms: StoredAssignment[];
   message: { id: string; status: string; sendAt: Date } | null;
 }
 
+
 interface RecordRow {
-  kind: 'arm' | 'message';
+  kind: 'arm' | 'message' | 'decision';
   holdout_group: string | null;
   arm: string | null;
   holdout_share: number | null;
@@ -77,14 +80,35 @@ export class DecisionRepository {
    * Writes a live decision in one statement: the customer's first arms in holdout groups,
    * the decision, and for treatment its outreach message. Returns the arms in force for
    * those groups (the ones inserted, and the stored ones a concurrent decision wrote first)
-   * and the message. The caller checks the arms and rolls the transaction back when a
-   * concurrent decision stored a different one. One statement instead of three saves two
-   * round trips per decision; the message columns match OutreachMessageRepository.create.
+   * and the message. One statement instead of three saves two round trips per decision;
+   * the message columns match OutreachMessageRepository.create.
+   *
+   * The caller runs it in a transaction, checks the arms and rolls back when a concurrent
+   * decision stored a different one. See {@link recordLiveAlone} for the common case
+   * without a transaction.
    */
-  async recordLive(record: LiveDecisionRecord, tx: SqlExecutor): Promise<RecordedLiveDecision> {
+  recordLive(record: LiveDecisionRecord, tx: SqlExecutor): Promise<RecordedLiveDecision> {
+    return this.writeLive(record, tx, false);
+  }
+
+  /**
+   * Writes a live decision like {@link recordLive}, but with one statement outside any
+   * transaction, and only when that statement inserts every one of `newArms`. The arms in
+   * force are then the planned ones, so no check is needed, and a single statement commits
+   * or fails as a whole. That saves the `BEGIN` and `COMMIT` round trips of nearly every
+   * decision. When a concurrent decision stored one of the arms first, it returns
+   * `recorded: false`. Then only this decision's other new arms were written, and they
+   * contain the draws any decision makes at the current shares. The caller then records
+   * the decision in a transaction with the arm check.
+   */
+  recordLiveAlone(record: LiveDecisionRecord): Promise<RecordedLiveDecision> {
+    return this.writeLive(record, this.sql, true);
+  }
+
+  private async writeLive(record: LiveDecisionRecord, executor: SqlExecutor, onlyWithOwnArms: boolean): Promise<RecordedLiveDecision> {
     const { decision, newArms, message } = record;
     const groups = newArms.map((arm) => arm.holdoutGroup);
-    const rows = await tx.query<RecordRow>(
+    const rows = await executor.query<RecordRow>(
       `WITH new_arms AS (
          INSERT INTO holdout_assignments (holdout_group, customer_id, arm, holdout_share, salt)
          SELECT holdout_group, $2, arm, holdout_share, salt
@@ -95,8 +119,9 @@ export class DecisionRepository {
          INSERT INTO decisions (id, customer_id, campaign_id, holdout_group, arm, offer_id, channel, score, model_version,
                                 uplift_model_version, uplift, score_source, exploration_probability,
                                 reasons, features, source, idempotency_key, created_at)
-         VALUES ($1::uuid, $2, $3::uuid, $4, $5, $6::uuid, $7, $8::float8, $9, $10, $11::float8, $12, $13::float8,
-                 $14::jsonb, $15::jsonb, $16, $17, $18::timestamptz)
+         SELECT $1::uuid, $2, $3::uuid, $4, $5, $6::uuid, $7, $8::float8, $9, $10, $11::float8, $12, $13::float8,
+                $14::jsonb, $15::jsonb, $16, $17, $18::timestamptz
+         WHERE NOT $28::boolean OR (SELECT count(*) FROM new_arms) = cardinality($19::text[])
          RETURNING id
        ), message AS (
          INSERT INTO outreach_messages (decision_id, channel_id, payload, send_at, next_attempt_at, send_time_reason)
@@ -110,7 +135,9 @@ export class DecisionRepository {
        FROM holdout_assignments
        WHERE customer_id = $2 AND holdout_group = ANY($19::text[]) AND holdout_group NOT IN (SELECT holdout_group FROM new_arms)
        UNION ALL
-       SELECT 'message', NULL, NULL, NULL, NULL, id, status, send_at FROM message`,
+       SELECT 'message', NULL, NULL, NULL, NULL, id, status, send_at FROM message
+       UNION ALL
+       SELECT 'decision', NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM decision`,
       [
         decision.id,
         decision.customerId,
@@ -139,28 +166,32 @@ export class DecisionRepository {
         message === null ? null : JSON.stringify(message.payload),
         message?.sendAt ?? null,
         message?.sendTimeReason == null ? null : JSON.stringify(message.sendTimeReason),
+        onlyWithOwnArms,
       ],
     );
     const arms: StoredAssignment[] = [];
     let recordedMessage: RecordedLiveDecision['message'] = null;
+    let recorded = false;
     for (const row of rows) {
-      if (row.kind === 'message') {
+      if (row.kind === 'decision') {
+        recorded = true;
+      } else if (row.kind === 'message') {
         recordedMessage = { id: row.message_id!, status: row.status!, sendAt: row.send_at! };
       } else {
         arms.push({ holdoutGroup: row.holdout_group!, arm: row.arm as Arm, holdoutShare: row.holdout_share!, salt: row.salt! });
       }
     }
-    if (arms.length < groups.length) {
+    if (arms.length < groups.length && recorded) {
       // A row that a concurrent transaction committed while the insert waited on it is newer
       // than the statement's snapshot, so a second statement reads such groups.
       const found = new Set(arms.map((arm) => arm.holdoutGroup));
-      const unseen = await tx.query<RecordRow>(
+      const unseen = await executor.query<RecordRow>(
         'SELECT holdout_group, arm, holdout_share, salt FROM holdout_assignments WHERE customer_id = $1 AND holdout_group = ANY($2::text[])',
         [decision.customerId, groups.filter((group) => !found.has(group))],
       );
       arms.push(...unseen.map((row) => ({ holdoutGroup: row.holdout_group!, arm: row.arm as Arm, holdoutShare: row.holdout_share!, salt: row.salt! })));
     }
-    return { arms, message: recordedMessage };
+    return { recorded, arms, message: recordedMessage };
   }
 
   /**

@@ -9,11 +9,11 @@ import { JourneyQueryService } from '#wayline/journeys';
 import { WaylineMetrics, type DecisionOutcome } from '#wayline/observability';
 import { ArbitrationService, type BudgetReason, type CandidateArbitration } from './arbitration/arbitration.service.ts';
 import type { PolicyStepReason } from './arbitration/policy-steps.ts';
-import type { Arm } from './assignment/holdout-assignment.ts';
+import type { Arm, ArmAssignment, HoldoutPlan } from './assignment/holdout-assignment.ts';
 import { HoldoutAssignmentService } from './assignment/holdout-assignment.service.ts';
 import { ContactPolicyService, type PolicyReason } from './contact-policy/contact-policy.service.ts';
 import { DecisionCustomerRepository } from './decision-customer.repository.ts';
-import { DecisionRepository } from './decision.repository.ts';
+import { DecisionRepository, type LiveDecisionRecord, type RecordedLiveDecision } from './decision.repository.ts';
 import type { DecisionFeatures } from './propensity/feature-encoder.ts';
 import { PropensityService, type OfferScore } from './propensity/propensity.service.ts';
 
@@ -42,7 +42,8 @@ export const nextBestOfferQuerySchema = z.strictObject({
 export type DecisionReason =
   | PolicyStepReason
   | BudgetReason
-  | ({ step: 'ranking'; campaign: string; offer: string; priority: number; expectedValue: number; arbitration: CandidateArbitration } & RecordedScore)
+  // The campaign's priority tier is `arbitration.tier`; `arbitration.priority` is the product it ranks by within a tier.
+  | ({ step: 'ranking'; campaign: string; offer: string; expectedValue: number; arbitration: CandidateArbitration } & RecordedScore)
   | { step: 'ranking-omitted'; candidates: number }
   | {
       step: 'assignment';
@@ -91,6 +92,14 @@ interface Candidate {
   offer: ActiveCampaign['offers'][number];
   score: OfferScore;
   expectedValue: number;
+}
+
+interface RecordContext {
+  holdoutPlan: HoldoutPlan;
+  campaign: ActiveCampaign;
+  assignment: ArmAssignment;
+  offer: ActiveCampaign['offers'][number];
+  now: Date;
 }
 
 /** Ranking reasons listed per decision; lower-ranked candidates are only counted. */
@@ -182,7 +191,6 @@ export class NextBestOfferService {
       step: 'ranking',
       campaign: candidate.campaign.key,
       offer: candidate.offer.name,
-      priority: candidate.campaign.priority,
       expectedValue: candidate.expectedValue,
       ...recordedScore(candidate.score),
       arbitration: candidate.arbitration,
@@ -244,7 +252,7 @@ export class NextBestOfferService {
       emotion: scores.emotion.label,
     });
 
-    // The best hour is read before the transaction, because it aggregates events. Quiet hours stay excluded.
+    // The best hour is read before the decision is written, because it aggregates events. Quiet hours stay excluded.
     const sendTime = arm === 'control' ? null : await this.sendTimes
       .plan({ customerId, campaignId: campaign.id, earliest: approval.sendAt, now })
       .catch(async (error: unknown) => {
@@ -252,64 +260,54 @@ export class NextBestOfferService {
         throw error;
       });
     const decisionId = randomUUID();
-    const newArms = holdoutPlan.newAssignmentsFor(campaign);
-    const { decision, message } = await this.decisions.inSqlTransaction(async (tx) => {
-      const recorded = await this.decisions.recordLive(
-        {
-          decision: {
-            id: decisionId,
-            customerId,
-            campaignId: campaign.id,
-            holdoutGroup: campaign.holdoutGroup,
-            arm,
-            // Control decisions keep the offer they would have received, for uplift per offer.
-            offerId: offer.id,
-            channel,
-            score: best.score.probability,
-            modelVersion: best.score.modelVersion,
-            upliftModelVersion: best.score.upliftModelVersion,
-            uplift: best.score.uplift,
-            scoreSource: best.score.source,
-            explorationProbability: best.score.explorationProbability,
-            reasons,
-            features: features as unknown as Record<string, unknown>,
-            source: 'live',
-            createdAt: now,
-          },
-          newArms,
-          message:
-            arm === 'control'
-              ? null
-              : {
-                  channelId: offer.channel.id,
-                  sendAt: sendTime?.sendAt ?? approval.sendAt,
-                  payload: {
-                    decisionId,
-                    customerId,
-                    campaign: campaign.key,
-                    channel,
-                    offer: { name: offer.name, content: offer.content, value: offer.value },
-                    customer: { id: customerId, attributes: customer.attributes },
-                  },
-                  sendTimeReason: sendTime?.reason ?? null,
-                },
-        },
-        tx,
-      );
-      // A concurrent decision that stored a different arm first rolls this one back.
-      this.holdouts.confirm(holdoutPlan, campaign, assignment, recorded.arms);
-      if (arm === 'treatment') {
-        // Only treatment decisions spend the budget: control decisions send nothing.
-        await this.arbitration.consumeBudget(tx, campaign, offer, now);
-      }
-      return { decision: { id: decisionId }, message: recorded.message };
-    }).catch(async (error: unknown) => {
+    const record: LiveDecisionRecord = {
+      decision: {
+        id: decisionId,
+        customerId,
+        campaignId: campaign.id,
+        holdoutGroup: campaign.holdoutGroup,
+        arm,
+        // Control decisions keep the offer they would have received, for uplift per offer.
+        offerId: offer.id,
+        channel,
+        score: best.score.probability,
+        modelVersion: best.score.modelVersion,
+        upliftModelVersion: best.score.upliftModelVersion,
+        uplift: best.score.uplift,
+        scoreSource: best.score.source,
+        explorationProbability: best.score.explorationProbability,
+        reasons,
+        features: features as unknown as Record<string, unknown>,
+        source: 'live',
+        createdAt: now,
+      },
+      newArms: holdoutPlan.newAssignmentsFor(campaign),
+      message:
+        arm === 'control'
+          ? null
+          : {
+              channelId: offer.channel.id,
+              sendAt: sendTime?.sendAt ?? approval.sendAt,
+              payload: {
+                decisionId,
+                customerId,
+                campaign: campaign.key,
+                channel,
+                offer: { name: offer.name, content: offer.content, value: offer.value },
+                customer: { id: customerId, attributes: customer.attributes },
+              },
+              sendTimeReason: sendTime?.reason ?? null,
+            },
+    };
+    const message = await this.record(record, { holdoutPlan, campaign, assignment, offer, now }).catch(async (error: unknown) => {
       // Nothing was recorded, so the reserved caps go back.
       await approval.release();
       throw error;
     });
+    const decision = { id: decisionId };
 
-    this.logger.info({ decisionId: decision.id, campaign: campaign.key, arm, source: best.score.source }, 'Recorded a decision');
+    // Debug, not info: one line per decision was a write to the log on every request, and the decision itself is stored.
+    this.logger.debug({ decisionId: decision.id, campaign: campaign.key, arm, source: best.score.source }, 'Recorded a decision');
     return {
       decisionId: decision.id,
       customerId,
@@ -325,6 +323,33 @@ export class NextBestOfferService {
       candidates: topCandidates(best),
       reasons,
     };
+  }
+
+  /**
+   * Stores the decision, its first holdout arms and its message. Only treatment decisions
+   * spend an offer budget, since control decisions send nothing. Without a budget to spend,
+   * one statement outside a transaction does it (DecisionRepository.recordLiveAlone).
+   * With a budget, or when a concurrent decision stored one of the customer's arms first,
+   * a transaction writes the decision, checks the arms in force and spends the budget.
+   * If the concurrent decision stored a different arm, the transaction rolls back with a ConflictError.
+   */
+  private async record(record: LiveDecisionRecord, context: RecordContext): Promise<RecordedLiveDecision['message']> {
+    const { holdoutPlan, campaign, assignment, offer, now } = context;
+    const spendsBudget = assignment.arm === 'treatment' && campaign.offerBudget !== null;
+    if (!spendsBudget) {
+      const alone = await this.decisions.recordLiveAlone(record);
+      if (alone.recorded) {
+        return alone.message;
+      }
+    }
+    return this.decisions.inSqlTransaction(async (tx) => {
+      const recorded = await this.decisions.recordLive(record, tx);
+      this.holdouts.confirm(holdoutPlan, campaign, assignment, recorded.arms);
+      if (spendsBudget) {
+        await this.arbitration.consumeBudget(tx, campaign, offer, now);
+      }
+      return recorded.message;
+    });
   }
 
   private async requireChannel(name: string): Promise<void> {
