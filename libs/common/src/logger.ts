@@ -37,12 +37,19 @@ export function createRootLogger(level: LevelWithSilent, name = 'wayline', desti
   );
 }
 
+/**
+ * Nest contexts whose start-up messages (one line per module and per route) go to debug.
+ * At info level they were over a hundred lines on every start, and the first admin key,
+ * printed once after them, scrolled out of sight.
+ */
+const START_UP_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer']);
+
 /** Adapts pino to Nest's LoggerService so framework messages come out as JSON lines too. */
 export class NestPinoLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
 
   log(message: unknown, context?: string): void {
-    this.write('info', message, context);
+    this.write(context !== undefined && START_UP_CONTEXTS.has(context) ? 'debug' : 'info', message, context);
   }
 
   error(message: unknown, stackOrContext?: string, context?: string): void {
