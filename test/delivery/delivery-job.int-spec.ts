@@ -21,7 +21,7 @@ import { WebhookReceiver } from './webhook-receiver.ts';
 const EMPTY_TICK: DeliveryTickResult = { claimed: 0, sent: 0, retried: 0, failed: 0, cancelled: 0, skipped: 0, deferred: 0 };
 
 /** A contact policy that lets every message through. */
-const allowEverySend: SendRecheck = { recheckBeforeSend: async () => ({ action: 'send' }) };
+const allowEverySend: SendRecheck = { recheckBatchBeforeSend: async (subjects) => subjects.map(() => ({ action: 'send' })) };
 
 /** A stand-in for DeliveryService whose ticks finish only when the test calls `finish`. */
 class ControlledDelivery {

@@ -1,5 +1,5 @@
 import type { PrismaClient } from '#wayline/database';
-import type { DeliveryTickResult } from '#wayline/delivery';
+import type { DeliveryTickResult, OutreachMessage, SendRecheck, SendRecheckVerdict } from '#wayline/delivery';
 import { type TestStores, createTestStores } from '../support/test-stores.ts';
 import { createCapturedLogger, LOG_LEVEL, type LogLine } from './captured-logger.ts';
 import { createChannel, createMessage, samplePayload } from './delivery.factories.ts';
@@ -240,6 +240,57 @@ describe('DeliveryService', () => {
     for (const message of messages) {
       expect(receiver.requestsFor(message.id)).toHaveLength(1);
     }
+  });
+
+  it('cancels a converted customer\'s message unsent', async () => {
+    const converted = await createMessage(prisma, harness.repository, channelId);
+    const other = await createMessage(prisma, harness.repository, channelId);
+    const decision = await prisma.decision.findUniqueOrThrow({ where: { id: converted.decisionId } });
+    await prisma.outcome.create({ data: { decisionId: decision.id, customerId: decision.customerId, type: 'conversion', occurredAt: new Date() } });
+
+    const result = await harness.service.deliverDue();
+
+    expect(result).toEqual({ claimed: 2, sent: 1, retried: 0, failed: 0, cancelled: 1, skipped: 0, deferred: 0 });
+    expect(receiver.requestsFor(converted.id)).toHaveLength(0);
+    expect(receiver.requestsFor(other.id)).toHaveLength(1);
+    const stored = await harness.repository.findByDecisionId(converted.decisionId);
+    expect(stored).toMatchObject({ status: 'cancelled', statusReason: 'the customer converted after the decision', sentAt: null });
+  });
+
+  it('applies batch re-check verdicts per message', async () => {
+    const messages: OutreachMessage[] = [];
+    for (let index = 0; index < 4; index += 1) {
+      messages.push(await createMessage(prisma, harness.repository, channelId));
+    }
+    const customers = await prisma.decision.findMany({ where: { id: { in: messages.map((message) => message.decisionId) } } });
+    const customerOf = new Map(customers.map((decision) => [decision.id, decision.customerId]));
+    const [cancelled, deferred, sent, alsoSent] = messages.map((message) => customerOf.get(message.decisionId)!);
+    const until = new Date(Date.now() + HOUR_MS);
+    const calls: number[] = [];
+    const recheck: SendRecheck = {
+      recheckBatchBeforeSend: async (subjects) => {
+        calls.push(subjects.length);
+        return subjects.map(({ customerId }): SendRecheckVerdict => {
+          if (customerId === cancelled) {
+            return { action: 'cancel', reason: 'consent: the customer opted out of this channel' };
+          }
+          return customerId === deferred ? { action: 'defer', until, reason: 'quiet-hours: inside the quiet hours' } : { action: 'send' };
+        });
+      },
+    };
+    const checked = createDeliveryHarness(stores.database, stores.config, { logger: createCapturedLogger().logger, recheck });
+
+    const result = await checked.service.deliverDue();
+
+    expect(result).toEqual({ claimed: 4, sent: 2, retried: 0, failed: 0, cancelled: 1, skipped: 0, deferred: 1 });
+    expect(calls).toEqual([4]);
+    const byCustomer = (customerId: string) => messages.find((message) => customerOf.get(message.decisionId) === customerId)!;
+    expect(receiver.requests.map((request) => request.headers['idempotency-key']).sort()).toEqual([byCustomer(sent).id, byCustomer(alsoSent).id].sort());
+    expect(await harness.repository.findByDecisionId(byCustomer(cancelled).decisionId)).toMatchObject({
+      status: 'cancelled',
+      statusReason: 'consent: the customer opted out of this channel',
+    });
+    expect(await harness.repository.findByDecisionId(byCustomer(deferred).decisionId)).toMatchObject({ status: 'pending', attempts: 0, nextAttemptAt: until });
   });
 
   it('keeps payload and URL secret out of logs', async () => {

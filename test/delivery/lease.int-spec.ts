@@ -88,6 +88,32 @@ describe('DeliveryService leases', () => {
     expect(warning?.result).toBe('sent');
   });
 
+  it('records a batch despite one lost result', async () => {
+    const captured = createCapturedLogger();
+    const slow = createDeliveryHarness(stores.database, stores.config, { logger: captured.logger });
+    const lost = await createMessage(prisma, slow.repository, channelId, { sendAt: new Date(Date.now() - 2000) });
+    const owned = await createMessage(prisma, slow.repository, channelId, { sendAt: new Date(Date.now() - 1000) });
+    let takeOver: Promise<unknown> | undefined;
+    // While the batch is being sent, a second worker claims only the older message, as
+    // if its lease had expired. The batch records its deliveries after that.
+    receiver.plan = (request) => {
+      if (request.headers['idempotency-key'] === lost.id) {
+        takeOver = slow.repository.claimDue(new Date(Date.now() + LEASE_MS + 1), 1, LEASE_MS);
+        return { status: 200, delayMs: 300 };
+      }
+      return { status: 200 };
+    };
+
+    const result = await slow.service.deliverDue();
+    await takeOver;
+
+    expect(result).toEqual({ claimed: 2, sent: 1, retried: 0, failed: 0, cancelled: 0, skipped: 0, deferred: 0 });
+    expect(await slow.repository.findByDecisionId(lost.decisionId)).toMatchObject({ status: 'sending', attempts: 2, sentAt: null });
+    expect(await slow.repository.findByDecisionId(owned.decisionId)).toMatchObject({ status: 'sent', attempts: 1 });
+    const warnings = captured.lines.filter((line) => line.level === LOG_LEVEL.warn);
+    expect(warnings.map((line) => [line.messageId, line.result])).toEqual([[lost.id, 'sent']]);
+  });
+
   it('parks a reclaim past max attempts unsent', async () => {
     const message = await createMessage(prisma, harness.repository, channelId);
     let now = Date.now();

@@ -132,6 +132,7 @@ describe('OutreachMessageRepository', () => {
       sendAt: message.sendAt,
       dueAt: message.sendAt,
       lockedUntil: expect.any(Date),
+      convertedSinceDecision: false,
     });
   });
 
@@ -171,7 +172,7 @@ describe('OutreachMessageRepository', () => {
     const [stale] = await repository.claimDue(now, 10, LEASE_MS);
     const [current] = await repository.claimDue(new Date(now.getTime() + LEASE_MS + 1), 10, LEASE_MS);
 
-    const staleSent = await repository.markSent(stale!, new Date());
+    const staleSent = (await repository.markSent([{ claim: stale!, sentAt: new Date() }])).has(stale!.id);
     const currentRetry = await repository.scheduleRetry(current!, new Date(now.getTime() + 2 * LEASE_MS), 'HTTP 503');
     const staleFailed = await repository.markFailed(stale!, 'HTTP 400');
     const staleRetry = await repository.scheduleRetry(stale!, new Date(), 'HTTP 500');
@@ -191,11 +192,85 @@ describe('OutreachMessageRepository', () => {
     await createMessage(prisma, repository, channelId);
     const [claim] = await repository.claimDue(new Date(), 10, LEASE_MS);
 
-    const sent = await repository.markSent(claim!, new Date());
+    const sent = (await repository.markSent([{ claim: claim!, sentAt: new Date() }])).has(claim!.id);
     const failedAfterSent = await repository.markFailed(claim!, 'HTTP 400');
 
     expect(sent).toBe(true);
     expect(failedAfterSent).toBe(false);
+  });
+
+  it('marks a batch sent except a reclaimed message', async () => {
+    const now = new Date();
+    const lost = await createMessage(prisma, repository, channelId, { sendAt: new Date(now.getTime() - 2000) });
+    const owned = await createMessage(prisma, repository, channelId, { sendAt: new Date(now.getTime() - 1000) });
+    const claims = await repository.claimDue(now, 10, LEASE_MS);
+    const staleClaim = claims.find((claim) => claim.id === lost.id)!;
+    const ownedClaim = claims.find((claim) => claim.id === owned.id)!;
+    // The other worker takes back only the oldest message, whose lease it finds expired.
+    const [takenOver] = await repository.claimDue(new Date(now.getTime() + LEASE_MS + 1), 1, LEASE_MS);
+    expect(takenOver?.id).toBe(lost.id);
+    const lostSentAt = new Date(now.getTime() + 100);
+    const ownedSentAt = new Date(now.getTime() + 200);
+
+    const recorded = await repository.markSent([
+      { claim: staleClaim, sentAt: lostSentAt },
+      { claim: ownedClaim, sentAt: ownedSentAt },
+    ]);
+
+    expect([...recorded]).toEqual([owned.id]);
+    const storedOwned = await repository.findByDecisionId(owned.decisionId);
+    expect(storedOwned).toMatchObject({ status: 'sent', attempts: 1, lockedUntil: null, sentAt: ownedSentAt });
+    const storedLost = await repository.findByDecisionId(lost.decisionId);
+    expect(storedLost).toMatchObject({ status: 'sending', attempts: 2, sentAt: null });
+    expect(await repository.markSent([])).toEqual(new Set());
+  });
+
+  it('reports conversions since the decision with each claim', async () => {
+    const campaign = (key: string) =>
+      prisma.campaign.create({ data: { key, name: key, rule: {}, holdoutShare: 0, holdoutGroup: key }, select: { id: true } });
+    const suffix = Date.now();
+    const spring = await campaign(`claim-spring-${suffix}`);
+    const autumn = await campaign(`claim-autumn-${suffix}`);
+    const decidedAt = new Date(Date.now() - 60_000);
+    const customerId = `customer-converted-${suffix}`;
+    await prisma.customer.create({ data: { id: customerId } });
+
+    /** Creates a decision of the customer in `campaignId`, with its message. */
+    const decide = async (campaignId: string | null) => {
+      const decision = await prisma.decision.create({
+        data: { customerId, campaignId, holdoutGroup: 'delivery-test', arm: 'treatment', createdAt: decidedAt },
+        select: { id: true },
+      });
+      await repository.create({ decisionId: decision.id, channelId, payload: {}, sendAt: new Date(Date.now() - 1000) });
+      return decision.id;
+    };
+    const outcome = (decisionId: string, campaignId: string | null, type: string, occurredAt: Date) =>
+      prisma.outcome.create({ data: { decisionId, customerId, campaignId, type, occurredAt } });
+
+    const ownConversion = await decide(null);
+    await outcome(ownConversion, null, 'conversion', new Date(decidedAt.getTime() - 1000));
+    const convertedInCampaign = await decide(spring.id);
+    const decidedAfterConversion = await decide(spring.id);
+    const otherCampaign = await decide(autumn.id);
+    const clickOnly = await decide(autumn.id);
+    await outcome(clickOnly, autumn.id, 'click', new Date());
+    // One conversion in the spring campaign, at the decisions' time: it counts for spring
+    // decisions made at or before it, and for no other campaign.
+    const springConversion = await decide(spring.id);
+    await outcome(springConversion, spring.id, 'conversion', decidedAt);
+    await prisma.decision.update({ where: { id: decidedAfterConversion }, data: { createdAt: new Date(decidedAt.getTime() + 1) } });
+
+    const claims = await repository.claimDue(new Date(), 10, LEASE_MS);
+
+    const converted = Object.fromEntries(claims.map((claim) => [claim.decisionId, claim.convertedSinceDecision]));
+    expect(converted).toEqual({
+      [ownConversion]: true,
+      [convertedInCampaign]: true,
+      [decidedAfterConversion]: false,
+      [otherCampaign]: false,
+      [clickOnly]: false,
+      [springConversion]: true,
+    });
   });
 
   it('truncates a long error', async () => {
@@ -212,7 +287,7 @@ describe('OutreachMessageRepository', () => {
     const sent = await createMessage(prisma, repository, channelId);
     const pending = await createMessage(prisma, repository, channelId, { sendAt: new Date(Date.now() + 60_000) });
     const [claim] = await repository.claimDue(new Date(), 10, LEASE_MS);
-    await repository.markSent(claim!, new Date());
+    await repository.markSent([{ claim: claim!, sentAt: new Date() }]);
 
     const sentList = await repository.listByStatus('sent');
     const pendingList = await repository.listByStatus('pending');

@@ -3,12 +3,12 @@ import type { Logger } from 'pino';
 import { ROOT_LOGGER } from '#wayline/common';
 import { APP_CONFIG, type AppConfig } from '#wayline/config';
 import { WaylineMetrics } from '#wayline/observability';
-import { OutreachMessageRepository, type ClaimedMessage } from './outreach-message.repository.ts';
+import { OutreachMessageRepository, type ClaimedMessage, type SentMessage } from './outreach-message.repository.ts';
 import { hasReachedMaxAttempts, nextAttemptDelayMs, shouldRetry, type RandomSource } from './retry-policy.ts';
 import { describeWebhookFailure } from './webhook-result.ts';
 import { WebhookSender } from './webhook.sender.ts';
 import { buildRequestBody } from './adapters/channel-adapter.ts';
-import type { SendRecheck } from './send-recheck.ts';
+import type { SendRecheck, SendRecheckVerdict } from './send-recheck.ts';
 
 /** Nest injection token for the {@link RandomSource} behind the retry jitter. */
 export const DELIVERY_RANDOM_SOURCE = Symbol('DELIVERY_RANDOM_SOURCE');
@@ -98,7 +98,7 @@ export class DeliveryService {
       const batch = await this.messages.claimDue(clock(), DELIVERY_CONCURRENCY, this.settings.leaseMs);
       result.claimed += batch.length;
 
-      const outcomes = await Promise.allSettled(batch.map((message) => this.deliver(message, clock)));
+      const outcomes = await this.deliverBatch(batch, clock);
       const errors: unknown[] = [];
       for (const [index, outcome] of outcomes.entries()) {
         if (outcome.status === 'rejected') {
@@ -119,8 +119,66 @@ export class DeliveryService {
     }
   }
 
-  private async deliver(message: ClaimedMessage, clock: () => Date): Promise<MessageOutcome> {
-    const { maxAttempts, backoffMs, timeoutMs } = this.settings;
+  /**
+   * Delivers a claimed batch and returns each message's outcome, in batch order. The
+   * batch shares its database work: the claim already reports which customers converted,
+   * one re-check covers every message that gets that far, and one update records every
+   * delivery once all the sends have settled.
+   *
+   * NOTE: a delivery is recorded when the slowest send of its batch has settled, not
+   * right after its own request: up to one webhook timeout later, plus the writes of the
+   * batch's other results. A worker
+   * that dies in between leaves the message `sending`, and it is sent again once its
+   * lease expires, as it already was when the worker died between the request and the
+   * update: delivery stays at least once, and only that window grows. The update still
+   * comes before the lease ends, because the lease must be longer than the timeout (the
+   * constructor warns otherwise).
+   */
+  private async deliverBatch(batch: ClaimedMessage[], clock: () => Date): Promise<Array<PromiseSettledResult<MessageOutcome>>> {
+    if (batch.length === 0) {
+      return [];
+    }
+    const now = clock();
+    const stops = batch.map((message) => this.screen(message, now));
+    const verdicts = this.recheckAll(batch.filter((_, index) => stops[index] === null), now);
+    const attempts = await Promise.allSettled(batch.map((message, index) => stops[index] ?? this.sendChecked(message, verdicts, clock)));
+
+    const delivered: SentMessage[] = [];
+    for (const attempt of attempts) {
+      if (attempt.status === 'fulfilled' && typeof attempt.value !== 'string') {
+        delivered.push(attempt.value);
+      }
+    }
+    let owned = new Set<string>();
+    let markError: { error: unknown } | null = null;
+    try {
+      owned = await this.messages.markSent(delivered);
+    } catch (error) {
+      markError = { error };
+    }
+
+    return attempts.map((attempt, index): PromiseSettledResult<MessageOutcome> => {
+      if (attempt.status === 'rejected') {
+        return attempt;
+      }
+      if (typeof attempt.value === 'string') {
+        return { status: 'fulfilled', value: attempt.value };
+      }
+      if (markError !== null) {
+        return { status: 'rejected', reason: markError.error };
+      }
+      const message = batch[index]!;
+      return { status: 'fulfilled', value: owned.has(message.id) ? 'sent' : this.leaseLost(message, 'sent') };
+    });
+  }
+
+  /**
+   * Runs the checks that need no further query: the attempt limit, the grace period and
+   * a conversion since the decision. Returns the outcome of a message that must not be
+   * sent, or null when it goes on to the contact policy re-check.
+   */
+  private screen(message: ClaimedMessage, now: Date): Promise<MessageOutcome> | null {
+    const { maxAttempts, graceMs } = this.settings;
 
     // A claim past the maximum means the previous owner died during the last allowed
     // attempt. Sending again would exceed the limit, and a message that keeps killing
@@ -130,15 +188,54 @@ export class DeliveryService {
       return this.park(message, error, 'The worker sending this outreach message stopped during its last attempt');
     }
 
-    const lateByMs = clock().getTime() - message.dueAt.getTime();
-    if (lateByMs > this.settings.graceMs) {
-      const reason = `due at ${message.dueAt.toISOString()}, ${Math.round(lateByMs / 1000)} s ago, which is past the grace period of ${Math.round(this.settings.graceMs / 1000)} s`;
+    const lateByMs = now.getTime() - message.dueAt.getTime();
+    if (lateByMs > graceMs) {
+      const reason = `due at ${message.dueAt.toISOString()}, ${Math.round(lateByMs / 1000)} s ago, which is past the grace period of ${Math.round(graceMs / 1000)} s`;
       return this.settle(message, 'skipped', reason);
     }
 
-    const stop = await this.recheckBeforeSend(message, clock());
-    if (stop !== null) {
-      return stop;
+    if (message.convertedSinceDecision) {
+      return this.settle(message, 'cancelled', 'the customer converted after the decision');
+    }
+    return null;
+  }
+
+  /**
+   * Checks `messages` against the contact policy (consent, cooldown, quiet hours, caps)
+   * in one call. Resolves to each message's verdict by message id.
+   */
+  private async recheckAll(messages: ClaimedMessage[], now: Date): Promise<Map<string, SendRecheckVerdict>> {
+    if (this.recheck === null || messages.length === 0) {
+      return new Map();
+    }
+    const verdicts = await this.recheck.recheckBatchBeforeSend(
+      messages.map((message) => ({ customerId: message.customerId, channel: message.channel.name, sendAt: message.sendAt, now })),
+    );
+    if (verdicts.length !== messages.length) {
+      throw new Error(`The contact policy re-check returned ${verdicts.length} verdicts for ${messages.length} outreach messages`);
+    }
+    return new Map(messages.map((message, index) => [message.id, verdicts[index]!]));
+  }
+
+  /**
+   * Applies the message's re-check verdict, then renders and sends it. Returns the
+   * delivery to record when the webhook accepted it, or the outcome otherwise.
+   */
+  private async sendChecked(message: ClaimedMessage, verdicts: Promise<Map<string, SendRecheckVerdict>>, clock: () => Date): Promise<MessageOutcome | SentMessage> {
+    const { maxAttempts, backoffMs, timeoutMs } = this.settings;
+
+    // Without a contact policy, only the screen and the templates stop a message.
+    const verdict = (await verdicts).get(message.id) ?? { action: 'send' };
+    if (verdict.action === 'cancel') {
+      return this.settle(message, 'cancelled', verdict.reason);
+    }
+    if (verdict.action === 'defer') {
+      const owned = await this.messages.defer(message, verdict.until);
+      if (!owned) {
+        return this.leaseLost(message, 'deferred');
+      }
+      this.logger.info({ ...logContext(message), until: verdict.until, reason: verdict.reason }, 'Deferred an outreach message');
+      return 'deferred';
     }
 
     const request = buildRequestBody(message.channel, message.payload);
@@ -156,8 +253,7 @@ export class DeliveryService {
     });
 
     if (result.kind === 'delivered') {
-      const owned = await this.messages.markSent(message, clock());
-      return owned ? 'sent' : this.leaseLost(message, 'sent');
+      return { claim: message, sentAt: clock() };
     }
 
     const error = describeWebhookFailure(result);
@@ -179,38 +275,6 @@ export class DeliveryService {
       'Outreach message delivery failed with a transient error, so it will be retried',
     );
     return 'retried';
-  }
-
-  /**
-   * Checks what may have changed since the decision: a conversion, then the contact
-   * policy (consent, cooldown, quiet hours, caps). Returns the outcome when the message
-   * must not be sent now, or null to send it.
-   */
-  private async recheckBeforeSend(message: ClaimedMessage, now: Date): Promise<MessageOutcome | null> {
-    if (await this.messages.hasConvertedSince(message)) {
-      return this.settle(message, 'cancelled', 'the customer converted after the decision');
-    }
-    if (this.recheck === null) {
-      return null;
-    }
-    const verdict = await this.recheck.recheckBeforeSend({
-      customerId: message.customerId,
-      channel: message.channel.name,
-      sendAt: message.sendAt,
-      now,
-    });
-    if (verdict.action === 'cancel') {
-      return this.settle(message, 'cancelled', verdict.reason);
-    }
-    if (verdict.action === 'defer') {
-      const owned = await this.messages.defer(message, verdict.until);
-      if (!owned) {
-        return this.leaseLost(message, 'deferred');
-      }
-      this.logger.info({ ...logContext(message), until: verdict.until, reason: verdict.reason }, 'Deferred an outreach message');
-      return 'deferred';
-    }
-    return null;
   }
 
   /** Ends the message as cancelled or skipped with `reason`, which must not contain personal data. */

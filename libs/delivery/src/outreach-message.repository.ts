@@ -53,6 +53,15 @@ export interface ClaimedMessage extends MessageClaim {
   dueAt: Date;
   /** End of the claim's lease. After it, another worker may claim the message again. */
   lockedUntil: Date;
+  /** The customer converted after the decision, as of the claim, so the message must not go out. */
+  convertedSinceDecision: boolean;
+}
+
+/** A message the webhook accepted, to record with {@link OutreachMessageRepository.markSent}. */
+export interface SentMessage {
+  claim: MessageClaim;
+  /** When the webhook accepted the request. */
+  sentAt: Date;
 }
 
 interface ClaimedRow {
@@ -73,6 +82,7 @@ interface ClaimedRow {
   customer_id: string;
   campaign_id: string | null;
   decided_at: Date | string;
+  converted: boolean;
 }
 
 /** Maximum length of the error text stored in `last_error`. */
@@ -136,32 +146,45 @@ export class OutreachMessageRepository {
    * Each claimed row becomes `sending`, leased until `now + leaseMs`, with `attempts`
    * incremented. SKIP LOCKED lets several workers claim at once without waiting on
    * each other or claiming the same row.
+   *
+   * The same statement reports, per message, whether the customer converted after the
+   * decision: a conversion outcome of the decision itself, or one in the decision's
+   * campaign that occurred at or after it. Reading it here saves the worker a query per
+   * message. Plain SQL, as on every send (see SqlPool).
    */
   async claimDue(now: Date, limit: number, leaseMs: number): Promise<ClaimedMessage[]> {
-    const nowText = now.toISOString();
-    const lockedUntilText = new Date(now.getTime() + leaseMs).toISOString();
-    const rows = await this.prisma.$queryRaw<ClaimedRow[]>`
-      WITH due AS (
-        SELECT id
-        FROM outreach_messages
-        WHERE (status = 'pending' AND next_attempt_at <= ${nowText}::timestamptz)
-           OR (status = 'sending' AND locked_until < ${nowText}::timestamptz)
-        ORDER BY next_attempt_at
-        LIMIT ${limit}::int
-        FOR UPDATE SKIP LOCKED
-      )
-      UPDATE outreach_messages AS message
-      SET status = 'sending',
-          locked_until = ${lockedUntilText}::timestamptz,
-          attempts = message.attempts + 1,
-          updated_at = now()
-      FROM due, channels AS channel, decisions AS decision
-      WHERE message.id = due.id AND channel.id = message.channel_id AND decision.id = message.decision_id
-      RETURNING message.id::text, message.decision_id::text, message.channel_id::text, message.payload,
-                message.attempts, message.locked_until, message.next_attempt_at, message.send_at, channel.webhook_url,
-                channel.name AS channel_name, channel.kind, channel.signing_secret, channel.timeout_ms,
-                channel.recipient_attribute, decision.customer_id, decision.campaign_id::text,
-                decision.created_at AS decided_at`;
+    const lockedUntil = new Date(now.getTime() + leaseMs);
+    const rows = await this.sql.query<ClaimedRow>(
+      `WITH due AS (
+         SELECT id
+         FROM outreach_messages
+         WHERE (status = 'pending' AND next_attempt_at <= $1::timestamptz)
+            OR (status = 'sending' AND locked_until < $1::timestamptz)
+         ORDER BY next_attempt_at
+         LIMIT $2::int
+         FOR UPDATE SKIP LOCKED
+       )
+       UPDATE outreach_messages AS message
+       SET status = 'sending',
+           locked_until = $3::timestamptz,
+           attempts = message.attempts + 1,
+           updated_at = now()
+       FROM due, channels AS channel, decisions AS decision
+       WHERE message.id = due.id AND channel.id = message.channel_id AND decision.id = message.decision_id
+       RETURNING message.id::text, message.decision_id::text, message.channel_id::text, message.payload,
+                 message.attempts, message.locked_until, message.next_attempt_at, message.send_at, channel.webhook_url,
+                 channel.name AS channel_name, channel.kind, channel.signing_secret, channel.timeout_ms,
+                 channel.recipient_attribute, decision.customer_id, decision.campaign_id::text,
+                 decision.created_at AS decided_at,
+                 EXISTS (
+                   SELECT 1
+                   FROM outcomes AS outcome
+                   WHERE outcome.customer_id = decision.customer_id AND outcome.type = 'conversion'
+                     AND (outcome.decision_id = decision.id
+                          OR (outcome.campaign_id = decision.campaign_id AND outcome.occurred_at >= decision.created_at))
+                 ) AS converted`,
+      [now.toISOString(), limit, lockedUntil.toISOString()],
+    );
 
     return rows.map((row) => ({
       id: row.id,
@@ -184,24 +207,8 @@ export class OutreachMessageRepository {
       decidedAt: new Date(row.decided_at),
       sendAt: new Date(row.send_at),
       dueAt: new Date(row.next_attempt_at),
+      convertedSinceDecision: row.converted,
     }));
-  }
-
-  /**
-   * Tells whether the customer converted after the decision: a conversion outcome of the
-   * decision itself, or one in the decision's campaign that occurred at or after it.
-   */
-  async hasConvertedSince(message: Pick<ClaimedMessage, 'decisionId' | 'customerId' | 'campaignId' | 'decidedAt'>): Promise<boolean> {
-    // Plain SQL, as on every send (see SqlPool).
-    const rows = await this.sql.query<{ found: number }>(
-      `SELECT 1 AS found
-       FROM outcomes
-       WHERE customer_id = $1 AND type = 'conversion'
-         AND (decision_id = $2::uuid OR ($3::uuid IS NOT NULL AND campaign_id = $3::uuid AND occurred_at >= $4::timestamptz))
-       LIMIT 1`,
-      [message.customerId, message.decisionId, message.campaignId, message.decidedAt],
-    );
-    return rows.length > 0;
   }
 
   /** Cancels the message with `reason`; the re-check before sending found it should not go out. */
@@ -222,17 +229,29 @@ export class OutreachMessageRepository {
     return this.updateOwned(claim, { status: 'pending', nextAttemptAt: until, lockedUntil: null, attempts: claim.attempts - 1 });
   }
 
-  /** Records a delivery. Returns false, and changes nothing, when the claim is no longer the owner. */
-  async markSent(claim: MessageClaim, sentAt: Date): Promise<boolean> {
-    // Plain SQL, as on every send (see SqlPool); the other outcomes are rarer and use Prisma.
+  /**
+   * Records the deliveries of a batch in one statement. Returns the ids of the messages
+   * whose claim still owned them; the others changed nothing, because another worker
+   * claimed them after their lease expired. Plain SQL, as on every send (see SqlPool); the
+   * other outcomes are rarer and use Prisma.
+   */
+  async markSent(deliveries: readonly SentMessage[]): Promise<Set<string>> {
+    if (deliveries.length === 0) {
+      return new Set();
+    }
     const rows = await this.sql.query<{ id: string }>(
-      `UPDATE outreach_messages
-       SET status = 'sent', sent_at = $3::timestamptz, locked_until = NULL, updated_at = now()
-       WHERE id = $1::uuid AND status = 'sending' AND attempts = $2::int
-       RETURNING id`,
-      [claim.id, claim.attempts, sentAt],
+      `UPDATE outreach_messages AS message
+       SET status = 'sent', sent_at = delivery.sent_at, locked_until = NULL, updated_at = now()
+       FROM unnest($1::uuid[], $2::int[], $3::timestamptz[]) AS delivery(id, attempts, sent_at)
+       WHERE message.id = delivery.id AND message.status = 'sending' AND message.attempts = delivery.attempts
+       RETURNING message.id::text`,
+      [
+        deliveries.map((delivery) => delivery.claim.id),
+        deliveries.map((delivery) => delivery.claim.attempts),
+        deliveries.map((delivery) => delivery.sentAt.toISOString()),
+      ],
     );
-    return rows.length === 1;
+    return new Set(rows.map((row) => row.id));
   }
 
   /** Puts the message back to pending until `nextAttemptAt`. Returns false when the claim is no longer the owner. */

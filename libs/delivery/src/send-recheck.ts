@@ -5,7 +5,12 @@
  * the delivery library cannot depend on decisioning, which depends on it.
  */
 export interface SendRecheck {
-  recheckBeforeSend(subject: SendRecheckSubject): Promise<SendRecheckVerdict>;
+  /**
+   * Checks every message of a claimed batch at once, so the batch costs the same few
+   * queries however many messages it holds. Returns one verdict per subject, in the
+   * order of `subjects`.
+   */
+  recheckBatchBeforeSend(subjects: readonly SendRecheckSubject[]): Promise<SendRecheckVerdict[]>;
 }
 
 export interface SendRecheckSubject {

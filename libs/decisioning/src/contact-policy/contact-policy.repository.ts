@@ -56,6 +56,17 @@ export interface CustomerContact {
   lastNegativeAt: Date | null;
 }
 
+/** A customer and a channel name, to read the customer's contact facts on that channel. */
+export interface CustomerChannel {
+  customerId: string;
+  channel: string;
+}
+
+/** The send periods of one customer on one channel to count recorded messages in. */
+export interface RecordedSendsRequest extends CustomerChannel {
+  periods: CapPeriods;
+}
+
 export interface CustomerConsentRow {
   channel: string;
   status: ConsentStatus;
@@ -147,22 +158,34 @@ export class ContactPolicyRepository {
     return { global, channels: new Map(channels.map((policy) => [policy.channel, policy])) };
   }
 
-  /**
-   * Reads the customer's time zone, consent on the channel and latest negative event in one
-   * query. Plain SQL, because delivery checks it before every send (see SqlPool).
-   */
+  /** Reads the customer's time zone, consent on the channel and latest negative event in one query. */
   async findCustomerContact(customerId: string, channelName: string): Promise<CustomerContact> {
-    const [row] = await this.sql.query<{ time_zone: string | null; consent: string | null; last_negative_at: Date | null }>(
-      `SELECT (SELECT time_zone FROM customers WHERE id = $1) AS time_zone,
+    const [contact] = await this.findCustomerContacts([{ customerId, channel: channelName }]);
+    return contact!;
+  }
+
+  /**
+   * Reads the contact facts of {@link findCustomerContact} for every pair in one query,
+   * in the order of `pairs`. Plain SQL, because delivery reads them for every batch it
+   * sends (see SqlPool).
+   */
+  async findCustomerContacts(pairs: readonly CustomerChannel[]): Promise<CustomerContact[]> {
+    if (pairs.length === 0) {
+      return [];
+    }
+    const rows = await this.sql.query<{ time_zone: string | null; consent: string | null; last_negative_at: Date | null }>(
+      `SELECT (SELECT time_zone FROM customers WHERE id = pair.customer_id) AS time_zone,
               (SELECT consent.status
                  FROM customer_consents consent JOIN channels channel ON channel.id = consent.channel_id
-                WHERE consent.customer_id = $1 AND channel.name = $2) AS consent,
+                WHERE consent.customer_id = pair.customer_id AND channel.name = pair.channel) AS consent,
               (SELECT occurred_at FROM events
-                WHERE customer_id = $1 AND emotion_label = ANY($3::text[])
-                ORDER BY occurred_at DESC LIMIT 1) AS last_negative_at`,
-      [customerId, channelName, NEGATIVE_EMOTION_LABELS],
+                WHERE customer_id = pair.customer_id AND emotion_label = ANY($3::text[])
+                ORDER BY occurred_at DESC LIMIT 1) AS last_negative_at
+       FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS pair(customer_id, channel, position)
+       ORDER BY pair.position`,
+      [pairs.map((pair) => pair.customerId), pairs.map((pair) => pair.channel), NEGATIVE_EMOTION_LABELS],
     );
-    return { timeZone: row?.time_zone ?? null, consent: (row?.consent as ConsentStatus | null) ?? null, lastNegativeAt: row?.last_negative_at ?? null };
+    return rows.map((row) => ({ timeZone: row.time_zone, consent: row.consent as ConsentStatus | null, lastNegativeAt: row.last_negative_at }));
   }
 
   /**
@@ -171,37 +194,73 @@ export class ContactPolicyRepository {
    * `control`, the live control decisions created in it.
    */
   async countRecordedSends(customerId: string, channel: string, periods: CapPeriods, scope: CapScope): Promise<RecordedSends> {
+    if (scope === 'send') {
+      const [recorded] = await this.countRecordedMessages([{ customerId, channel, periods }]);
+      return recorded!;
+    }
     const { dayStart, dayEnd, weekStart, weekEnd } = periods;
     const inDay = (column: Prisma.Sql) => Prisma.sql`${column} >= ${dayStart} AND ${column} < ${dayEnd}`;
     const inWeek = (column: Prisma.Sql) => Prisma.sql`${column} >= ${weekStart} AND ${column} < ${weekEnd}`;
-    const query =
-      scope === 'send'
-        ? Prisma.sql`
-            SELECT count(*) FILTER (WHERE ${inDay(Prisma.sql`m.send_at`)}) AS all_day,
-                   count(*) FILTER (WHERE ${inWeek(Prisma.sql`m.send_at`)}) AS all_week,
-                   count(*) FILTER (WHERE d.channel = ${channel} AND ${inDay(Prisma.sql`m.send_at`)}) AS channel_day,
-                   count(*) FILTER (WHERE d.channel = ${channel} AND ${inWeek(Prisma.sql`m.send_at`)}) AS channel_week
-            FROM decisions d
-            JOIN outreach_messages m ON m.decision_id = d.id
-            -- A message goes out at most a day after its decision (quiet hours), so this
-            -- bound keeps the scan on the (customer_id, created_at) index.
-            WHERE d.customer_id = ${customerId} AND d.arm = 'treatment'
-              AND d.created_at >= ${new Date(weekStart.getTime() - 2 * 86_400_000)} AND d.created_at < ${weekEnd}`
-        : Prisma.sql`
-            SELECT count(*) FILTER (WHERE ${inDay(Prisma.sql`d.created_at`)}) AS all_day,
-                   count(*) FILTER (WHERE ${inWeek(Prisma.sql`d.created_at`)}) AS all_week,
-                   count(*) FILTER (WHERE d.channel = ${channel} AND ${inDay(Prisma.sql`d.created_at`)}) AS channel_day,
-                   count(*) FILTER (WHERE d.channel = ${channel} AND ${inWeek(Prisma.sql`d.created_at`)}) AS channel_week
-            FROM decisions d
-            WHERE d.customer_id = ${customerId} AND d.arm = 'control' AND d.source = 'live'
-              AND d.created_at >= ${weekStart} AND d.created_at < ${weekEnd}`;
-    const [row] = await this.prisma.$queryRaw<Array<Record<'all_day' | 'all_week' | 'channel_day' | 'channel_week', bigint>>>(query);
+    const [row] = await this.prisma.$queryRaw<Array<Record<'all_day' | 'all_week' | 'channel_day' | 'channel_week', bigint>>>(Prisma.sql`
+      SELECT count(*) FILTER (WHERE ${inDay(Prisma.sql`d.created_at`)}) AS all_day,
+             count(*) FILTER (WHERE ${inWeek(Prisma.sql`d.created_at`)}) AS all_week,
+             count(*) FILTER (WHERE d.channel = ${channel} AND ${inDay(Prisma.sql`d.created_at`)}) AS channel_day,
+             count(*) FILTER (WHERE d.channel = ${channel} AND ${inWeek(Prisma.sql`d.created_at`)}) AS channel_week
+      FROM decisions d
+      WHERE d.customer_id = ${customerId} AND d.arm = 'control' AND d.source = 'live'
+        AND d.created_at >= ${weekStart} AND d.created_at < ${weekEnd}`);
     return {
       allDay: Number(row!.all_day),
       allWeek: Number(row!.all_week),
       channelDay: Number(row!.channel_day),
       channelWeek: Number(row!.channel_week),
     };
+  }
+
+  /**
+   * Counts the outreach messages of each request whose send time falls in its periods,
+   * as {@link countRecordedSends} does for `send`, in one query and in the order of
+   * `requests`. Plain SQL, because delivery counts them for every batch it sends while
+   * caps are set (see SqlPool).
+   */
+  async countRecordedMessages(requests: readonly RecordedSendsRequest[]): Promise<RecordedSends[]> {
+    if (requests.length === 0) {
+      return [];
+    }
+    const iso = (pick: (periods: CapPeriods) => Date) => requests.map((request) => pick(request.periods).toISOString());
+    const rows = await this.sql.query<Record<'all_day' | 'all_week' | 'channel_day' | 'channel_week', number>>(
+      `SELECT counted.*
+       FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::timestamptz[], $6::timestamptz[], $7::timestamptz[])
+              WITH ORDINALITY AS request(customer_id, channel, day_start, day_end, week_start, week_end, decided_from, position)
+       CROSS JOIN LATERAL (
+         SELECT count(*) FILTER (WHERE m.send_at >= request.day_start AND m.send_at < request.day_end)::int AS all_day,
+                count(*) FILTER (WHERE m.send_at >= request.week_start AND m.send_at < request.week_end)::int AS all_week,
+                count(*) FILTER (WHERE d.channel = request.channel AND m.send_at >= request.day_start AND m.send_at < request.day_end)::int AS channel_day,
+                count(*) FILTER (WHERE d.channel = request.channel AND m.send_at >= request.week_start AND m.send_at < request.week_end)::int AS channel_week
+         FROM decisions d
+         JOIN outreach_messages m ON m.decision_id = d.id
+         -- A message goes out at most a day after its decision (quiet hours), so this
+         -- bound keeps the scan on the (customer_id, created_at) index.
+         WHERE d.customer_id = request.customer_id AND d.arm = 'treatment'
+           AND d.created_at >= request.decided_from AND d.created_at < request.week_end
+       ) AS counted
+       ORDER BY request.position`,
+      [
+        requests.map((request) => request.customerId),
+        requests.map((request) => request.channel),
+        iso((periods) => periods.dayStart),
+        iso((periods) => periods.dayEnd),
+        iso((periods) => periods.weekStart),
+        iso((periods) => periods.weekEnd),
+        iso((periods) => new Date(periods.weekStart.getTime() - 2 * 86_400_000)),
+      ],
+    );
+    return rows.map((row) => ({
+      allDay: Number(row.all_day),
+      allWeek: Number(row.all_week),
+      channelDay: Number(row.channel_day),
+      channelWeek: Number(row.channel_week),
+    }));
   }
 
   async findCustomerTimeZone(customerId: string): Promise<{ timeZone: string | null } | null> {
