@@ -151,6 +151,7 @@ function existingParameter(path: string, parameter: string): string {
       return SEEDED.offer;
     case 'campaign':
       return SEEDED.campaign;
+    case 'decisionId':
     case 'id':
       return '00000000-0000-4000-8000-000000000000';
     case 'key':

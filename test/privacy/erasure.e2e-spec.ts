@@ -85,7 +85,9 @@ describe('customer erasure and export', () => {
       return journey.body.pendingEvents === 0 ? true : undefined;
     }, 15_000, `events of ${person.id} to be scored`);
 
-    const sent = await api().get(`/v1/customers/${person.id}/next-best-offer?channel=mail`).expect(200);
+    // With `trace=true` the stored reasons keep the trace of the failing e-mail rule, which shows the address.
+    const sent = await api().get(`/v1/customers/${person.id}/next-best-offer?channel=mail&trace=true`).expect(200);
+    expect(JSON.stringify(sent.body.reasons)).toContain(person.email);
     expect(sent.body.arm).toBe('treatment');
     const sentId: string = sent.body.decisionId;
     await waitFor(async () => {
@@ -119,6 +121,10 @@ describe('customer erasure and export', () => {
     await api().post('/v1/admin/offers').send({ name: 'slow-offer', channel: 'slow', content: { headline: 'Hi {{customer.attributes.firstName}}' }, requiredAttributes: ['firstName'] }).expect(201);
     await api().post('/v1/admin/campaigns').send({ key: 'privacy-mail', name: 'Mail', offers: ['mail-offer'], holdoutShare: 0 }).expect(201);
     await api().post('/v1/admin/campaigns').send({ key: 'privacy-slow', name: 'Slow', offers: ['slow-offer'], holdoutShare: 0 }).expect(201);
+    await api()
+      .post('/v1/admin/campaigns')
+      .send({ key: 'privacy-traced', name: 'Traced', offers: ['mail-offer'], holdoutShare: 0, rule: { '==': [{ var: 'customer.attributes.email' }, 'nobody@example.com'] } })
+      .expect(201);
     // Caps make the contact policy keep per-customer counters in the live store.
     await api().put('/v1/admin/contact-policy').send({ maxPerDay: 10, maxPerWeek: 50 }).expect(200);
 

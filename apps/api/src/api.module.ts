@@ -25,6 +25,7 @@ import { CustomersController } from './customers/customers.controller.ts';
 import { DeadLettersController } from './delivery/dead-letters.controller.ts';
 import { MessagesController } from './delivery/messages.controller.ts';
 import { DashboardController } from './dashboard/dashboard.controller.ts';
+import { DecisionsController } from './decisions/decisions.controller.ts';
 import { EventsController } from './events/events.controller.ts';
 import { FeedController } from './feed/feed.controller.ts';
 import { ExceptionToHttpFilter } from './http/exception.filter.ts';
@@ -47,7 +48,7 @@ import { ReportsController } from './reports/reports.controller.ts';
 @Module({
   imports: [EventsModule, JourneysModule, DecisioningModule, DeliveryModule, ExperimentsModule, CatalogModule,
     JourneyDefinitionsModule, JourneyMapsModule, PlatformModule, AccessModule.withAuditLog(AuditModule, AuditLog), PrivacyModule, AuditModule],
-  controllers: [HealthController, MetricsController, OpenApiController, DashboardController, EventsController, CustomersController, ScoringStatusController, FeedController, OutcomesController, ReportsController, JourneyReportsController, ChannelsController, OffersController, CampaignsController, CampaignPreviewController,
+  controllers: [HealthController, MetricsController, OpenApiController, DashboardController, EventsController, CustomersController, DecisionsController, ScoringStatusController, FeedController, OutcomesController, ReportsController, JourneyReportsController, ChannelsController, OffersController, CampaignsController, CampaignPreviewController,
     JourneyDefinitionsController, JourneyMapsController, ContactPolicyController, CustomerContactController,
     ModelsController, DeadLettersController, MessagesController, ApiKeysController, PlatformOfferController, AudiencesController,
     CustomerDataController, AuditLogController],

@@ -13,6 +13,7 @@ import { PolicyFactsService } from './arbitration/policy-facts.service.ts';
 import { ContactPolicyRepository } from './contact-policy/contact-policy.repository.ts';
 import { ContactPolicyService } from './contact-policy/contact-policy.service.ts';
 import { ContactSettingsService } from './contact-policy/contact-settings.service.ts';
+import { DecisionQueryService } from './decision-query.service.ts';
 import { DecisionRepository } from './decision.repository.ts';
 import { DecisionCustomerRepository } from './decision-customer.repository.ts';
 import { DecisioningChanges } from './decisioning-changes.ts';
@@ -25,11 +26,11 @@ import { UpliftModelRepository } from './uplift/uplift-model.repository.ts';
 
 @Module({
   imports: [CatalogModule, DeliveryModule, JourneysModule, AuditModule],
-  providers: [DecisioningChanges, DecisionRepository, DecisionCustomerRepository, PropensityModelRepository, PropensityService, NextBestOfferService,
+  providers: [DecisioningChanges, DecisionRepository, DecisionQueryService, DecisionCustomerRepository, PropensityModelRepository, PropensityService, NextBestOfferService,
     UpliftModelRepository, ModelTrainingService, ModelVersionsService,
     ContactPolicyRepository, ContactPolicyService, ContactSettingsService,
     PolicyFactsRepository, PolicyFactsService, OfferBudgetRepository, ArbitrationService, CampaignPreviewService,
     HoldoutAssignmentRepository, HoldoutAssignmentService],
-  exports: [HoldoutAssignmentService, CampaignPreviewService, DecisionRepository, PropensityService, ModelTrainingService, ModelVersionsService, NextBestOfferService, ContactPolicyService, ContactSettingsService],
+  exports: [HoldoutAssignmentService, CampaignPreviewService, DecisionRepository, DecisionQueryService, PropensityService, ModelTrainingService, ModelVersionsService, NextBestOfferService, ContactPolicyService, ContactSettingsService],
 })
 export class DecisioningModule {}

@@ -3,6 +3,7 @@ export * from './assignment/holdout-assignment.ts';
 export * from './assignment/holdout-assignment.service.ts';
 export * from './contact-policy/index.ts';
 export * from './decision.repository.ts';
+export * from './decision-query.service.ts';
 export * from './decisioning-changes.ts';
 export * from './next-best-offer.service.ts';
 export * from './propensity/feature-encoder.ts';

@@ -115,10 +115,17 @@ export class CustomerDataRepository {
         UPDATE events
         SET customer_id = ${pseudonym}, text = NULL, properties = '{}'::jsonb, idempotency_key = NULL, consistency_reasons = NULL
         WHERE customer_id = ${customerId}`;
+      // Rule traces (stored with `trace=true`) show the values a rule read, such as an
+      // e-mail attribute, so every reason loses its trace. The rest of a reason names
+      // campaigns, steps and scores.
       const decisions = await tx.$executeRaw`
         UPDATE decisions
         SET customer_id = ${pseudonym}, idempotency_key = NULL,
-            features = CASE WHEN features->'attributes' IS NOT NULL THEN jsonb_set(features, '{attributes}', '{}'::jsonb) ELSE features END
+            features = CASE WHEN features->'attributes' IS NOT NULL THEN jsonb_set(features, '{attributes}', '{}'::jsonb) ELSE features END,
+            reasons = CASE WHEN jsonb_typeof(reasons) = 'array' THEN (
+              SELECT coalesce(jsonb_agg(CASE WHEN jsonb_typeof(reason) = 'object' THEN reason - 'trace' ELSE reason END ORDER BY position), '[]'::jsonb)
+              FROM jsonb_array_elements(reasons) WITH ORDINALITY AS listed (reason, position)
+            ) ELSE reasons END
         WHERE customer_id = ${customerId}`;
       const cancelledMessages = await tx.$executeRaw`
         UPDATE outreach_messages

@@ -101,6 +101,11 @@ export const API_ROUTES: RouteDoc[] = [
     success: { '200': 'Decision, or no offer when no campaign is eligible or the contact policy blocks every candidate' },
   },
   {
+    method: 'get', path: '/v1/decisions/{decisionId}', roles: ['marketer', 'analyst'], tag: 'decisions',
+    summary: 'One stored decision as recorded: campaign, arm, offer, score, features, reasons and its outreach message',
+    success: { '200': 'Decision' },
+  },
+  {
     method: 'post', path: '/v1/outcomes', roles: ['platform'], tag: 'experiments', body: outcomeInputSchema,
     summary: 'Record a click, visit or conversion for a decision, or for a customer in a campaign',
     success: { '201': 'Recorded (or found, for a repeated idempotency key)' },
