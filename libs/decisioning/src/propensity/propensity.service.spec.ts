@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import type { Logger } from 'pino';
 import type { UpliftModelRepository } from '../uplift/uplift-model.repository.ts';
 import type { DecisionFeatures } from './feature-encoder.ts';
@@ -13,12 +14,25 @@ const STRONG: ConversionCount = { decisions: 150, conversions: 120 };
 /** Repositories without models, whose treated counts the test sets. */
 class FakeEvidence {
   treated = new Map<string, ConversionCount>();
+  /** Count and model queries made so far. */
+  countQueries = 0;
+  modelQueries = 0;
+  /** While set, count and model queries wait for it. */
+  hold: Promise<void> | null = null;
 
   readonly propensityModels = {
-    findLatest: async () => new Map(),
+    findLatest: async () => {
+      this.modelQueries += 1;
+      await this.hold;
+      return new Map();
+    },
     countControlConversions: async () => new Map(),
-    countTreatedConversions: async (requests: Array<{ offerId: string; since: Date | null }>) =>
-      new Map(requests.flatMap((request) => (this.treated.has(request.offerId) ? [[request.offerId, this.treated.get(request.offerId)!] as const] : []))),
+    countTreatedConversions: async (requests: Array<{ offerId: string; since: Date | null }>) => {
+      this.countQueries += 1;
+      const treated = this.treated;
+      await this.hold;
+      return new Map(requests.flatMap((request) => (treated.has(request.offerId) ? [[request.offerId, treated.get(request.offerId)!] as const] : [])));
+    },
   } as unknown as PropensityModelRepository;
 
   readonly upliftModels = { findLatest: async () => new Map() } as unknown as UpliftModelRepository;
@@ -266,5 +280,67 @@ describe('PropensityService estimate slices', () => {
 
     // One slice for the pools and one per round.
     expect(released).toBe(1 + 250);
+  });
+});
+
+/** Rejects when `work` has not resolved within a second: a decision that waits for a held query. */
+async function withoutWaiting<T>(work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const waited = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('the decision waited for the reload')), 1000);
+  });
+  try {
+    return await Promise.race([work, waited]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+describe('PropensityService periodic reloads', () => {
+  let clock: number;
+
+  beforeEach(() => {
+    clock = Date.parse('2026-12-05T08:00:00Z');
+    jest.spyOn(Date, 'now').mockImplementation(() => clock);
+  });
+
+  afterEach(() => {
+    jest.restoreAllMocks();
+  });
+
+  it('keeps old counts during a reload', async () => {
+    const { evidence, slices, service } = setup();
+    const first = await explorationWithSlices(service, slices);
+    let release = (): void => {};
+    evidence.hold = new Promise((resolve) => {
+      release = resolve;
+    });
+    evidence.favor('c');
+    clock += 2_500;
+
+    const during = await withoutWaiting(exploration(service));
+    release();
+    evidence.hold = null;
+    await settle();
+    // The reloaded counts start a new estimate in slices; the decision after it reads the result.
+    await explorationWithSlices(service, slices);
+    const after = await exploration(service);
+
+    expect(during).toEqual(first);
+    expect(evidence.countQueries).toBe(4);
+    expect(after.get('c')).toBeGreaterThan(0.99);
+  });
+
+  it('keeps old models during a reload', async () => {
+    const { evidence, slices, service } = setup();
+    await explorationWithSlices(service, slices);
+    const modelQueries = evidence.modelQueries;
+    evidence.hold = new Promise(() => {});
+    clock += 31_000;
+
+    const scores = await withoutWaiting(service.scoreOffers(OFFERS, FEATURES));
+
+    expect(scores).toHaveLength(OFFERS.length);
+    expect(evidence.modelQueries).toBe(modelQueries + 1);
   });
 });

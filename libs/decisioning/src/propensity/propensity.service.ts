@@ -34,8 +34,9 @@ export const PRIOR_BETA = 49;
 export const MIN_EVIDENCE_DECISIONS = 200;
 
 /**
- * Models and control counts are reloaded this often. A training announces its new
- * versions (see DecisioningChanges), so replicas normally reload at once; this bound
+ * Models and control counts are reloaded this often, in the background while decisions
+ * keep the previous ones. A training announces its new versions (see DecisioningChanges),
+ * so replicas normally reload at once, and decisions wait for that reload. This bound
  * covers a lost message.
  */
 const MODEL_CACHE_TTL_MS = 30_000;
@@ -165,6 +166,15 @@ interface SharedEstimate {
   queued: EstimateJob | null;
 }
 
+/** One load of outcome counts, shared by the decisions that read it. */
+interface CountsEntry {
+  loadedAt: number;
+  counts: Promise<OutcomeCounts>;
+  /** The counts once the load has finished, so later decisions can keep them while the next load runs. */
+  settled: OutcomeCounts | null;
+  offerIds: Set<string>;
+}
+
 interface OutcomeCounts {
   /** Number of the load, counting up from 1, so a decision can tell which counts are newer. */
   load: number;
@@ -184,7 +194,10 @@ export class PropensityService {
   private readonly drawPools = new Map<string, { alpha: number; beta: number; draws: Float64Array }>();
   /** By the scored offers and their weights, in scoring order (see offerSetKey). */
   private readonly sharedEstimates = new Map<string, SharedEstimate>();
-  private outcomeCounts: { loadedAt: number; counts: Promise<OutcomeCounts>; offerIds: Set<string> } | null = null;
+  private outcomeCounts: CountsEntry | null = null;
+  /** The background reload of outcome counts or models, at most one of each at a time. */
+  private countsRefresh: Promise<void> | null = null;
+  private modelsRefresh: Promise<void> | null = null;
   private outcomeLoads = 0;
 
   constructor(
@@ -460,21 +473,65 @@ export class PropensityService {
    * Treated decisions and conversions per offer since its propensity model's data window
    * (all of them for offers without a model), and both arms' outcomes since the uplift
    * model's data window for offers with one. Shared by the decisions of
-   * {@link TREATED_COUNTS_TTL_MS}. Concurrent decisions wait for one load, and a failed
-   * load is not kept.
+   * {@link TREATED_COUNTS_TTL_MS}. After that, decisions keep the last counts while one
+   * load replaces them in the background. Decisions wait only for the first load and for
+   * a load that adds offers, and a failed load is not kept.
    */
   private async loadOutcomeCounts(offerIds: string[], cache: ModelCache): Promise<OutcomeCounts> {
     const now = Date.now();
     const current = this.outcomeCounts;
-    if (current !== null && now - current.loadedAt <= TREATED_COUNTS_TTL_MS && offerIds.every((offerId) => current.offerIds.has(offerId))) {
-      return current.counts;
+    if (current !== null && offerIds.every((offerId) => current.offerIds.has(offerId))) {
+      if (now - current.loadedAt <= TREATED_COUNTS_TTL_MS) {
+        return current.counts;
+      }
+      if (current.settled !== null) {
+        // Older counts are kept while one load replaces them in the background, so no
+        // decision waits for the periodic reload. Waiting for it added its query time to
+        // the decisions of every reload, and to the first ones after a pause in traffic.
+        this.refreshOutcomeCounts(current, cache);
+        return current.settled;
+      }
     }
     // Counts for the offers asked for now and those cached before, so offers of other channels stay cached.
-    const requestedOfferIds = new Set(offerIds);
+    const requested = new Set(offerIds);
     if (current !== null && now - current.loadedAt <= TREATED_COUNTS_TTL_MS) {
-      current.offerIds.forEach((offerId) => requestedOfferIds.add(offerId));
+      current.offerIds.forEach((offerId) => requested.add(offerId));
     }
-    const requested = [...requestedOfferIds];
+    const entry = this.startCountsLoad(requested, cache, now);
+    this.outcomeCounts = entry;
+    entry.counts.catch(() => {
+      if (this.outcomeCounts === entry) {
+        this.outcomeCounts = null;
+      }
+    });
+    return entry.counts;
+  }
+
+  /** Loads the counts of `current`'s offers again and puts them in its place, unless a newer load replaced it meanwhile. */
+  private refreshOutcomeCounts(current: CountsEntry, cache: ModelCache): void {
+    if (this.countsRefresh !== null) {
+      return;
+    }
+    const entry = this.startCountsLoad(current.offerIds, cache, Date.now());
+    this.countsRefresh = entry.counts
+      .then(
+        () => {
+          if (this.outcomeCounts === current) {
+            this.outcomeCounts = entry;
+          }
+        },
+        (error: unknown) => {
+          // Decisions keep the older counts, and the next one after the TTL tries again.
+          this.logger.warn({ err: error, offers: current.offerIds.size }, 'Failed to reload outcome counts; keeping the previous counts');
+        },
+      )
+      .finally(() => {
+        this.countsRefresh = null;
+      });
+  }
+
+  private startCountsLoad(offerIds: ReadonlySet<string>, cache: ModelCache, now: number): CountsEntry {
+    const requested = [...offerIds];
     const sinceUplift = requested.flatMap((offerId) => {
       const model = cache.uplift.get(offerId);
       return model === undefined ? [] : [{ offerId, since: model.dataTo }];
@@ -495,14 +552,15 @@ export class PropensityService {
         ]),
       ),
     }));
-    const entry = { loadedAt: now, counts, offerIds: requestedOfferIds };
-    this.outcomeCounts = entry;
-    counts.catch(() => {
-      if (this.outcomeCounts === entry) {
-        this.outcomeCounts = null;
-      }
-    });
-    return counts;
+    const entry: CountsEntry = { loadedAt: now, counts, settled: null, offerIds: new Set(offerIds) };
+    // Registered first, so `settled` is set before any caller's handler runs. A failure is handled by the callers.
+    counts.then(
+      (settled) => {
+        entry.settled = settled;
+      },
+      () => undefined,
+    );
+    return entry;
   }
 
   /**
@@ -513,37 +571,73 @@ export class PropensityService {
   private async loadModels(offerIds: string[]): Promise<ModelCache> {
     const now = Date.now();
     const signalVersion = this.changes?.models.version ?? 0;
-    if (this.cache === null || now - this.cache.loadedAt > MODEL_CACHE_TTL_MS || this.cache.signalVersion !== signalVersion) {
-      if (this.cache !== null && this.cache.signalVersion !== signalVersion) {
+    if (this.cache !== null && this.cache.signalVersion === signalVersion && now - this.cache.loadedAt > MODEL_CACHE_TTL_MS) {
+      // Without an announced change, decisions keep the cached models while one reload
+      // replaces them in the background. An announced change (a training) is never served stale.
+      this.refreshModels(this.cache);
+    } else if (this.cache === null || this.cache.signalVersion !== signalVersion) {
+      if (this.cache !== null) {
         // The outcome counts start at the old models' data windows.
         this.outcomeCounts = null;
       }
-      this.modelLoads += 1;
-      this.cache = { load: this.modelLoads, loadedAt: now, signalVersion, propensity: new Map(), uplift: new Map(), control: new Map(), looked: new Set() };
+      this.cache = this.newModelCache(now, signalVersion);
     }
     const cache = this.cache;
     const unknown = offerIds.filter((offerId) => !cache.looked.has(offerId));
     if (unknown.length > 0) {
-      const [propensity, uplift, control] = await Promise.all([
-        this.propensityModels.findLatest(unknown),
-        this.upliftModels.findLatest(unknown),
-        this.propensityModels.countControlConversions(unknown.map((offerId) => ({ offerId, since: null }))),
-      ]);
-      for (const offerId of unknown) {
-        cache.looked.add(offerId);
-        const propensityModel = propensity.get(offerId);
-        const upliftModel = uplift.get(offerId);
-        if (propensityModel !== undefined) {
-          cache.propensity.set(offerId, propensityModel);
-        }
-        if (upliftModel !== undefined) {
-          cache.uplift.set(offerId, upliftModel);
-        }
-        cache.control.set(offerId, control.get(offerId) ?? { decisions: 0, conversions: 0 });
-      }
-      this.logger.debug({ offers: unknown.length, models: propensity.size, upliftModels: uplift.size }, 'Loaded models');
+      await this.fillModels(cache, unknown);
     }
     return cache;
+  }
+
+  /** Loads the models of `stale`'s offers into a new cache and puts it in its place, unless a newer cache replaced it meanwhile. */
+  private refreshModels(stale: ModelCache): void {
+    if (this.modelsRefresh !== null) {
+      return;
+    }
+    const next = this.newModelCache(Date.now(), stale.signalVersion);
+    this.modelsRefresh = this.fillModels(next, [...stale.looked])
+      .then(
+        () => {
+          if (this.cache === stale) {
+            this.cache = next;
+          }
+        },
+        (error: unknown) => {
+          // Decisions keep the older models, and the next one after the TTL tries again.
+          this.logger.warn({ err: error, offers: stale.looked.size }, 'Failed to reload models; keeping the previous models');
+        },
+      )
+      .finally(() => {
+        this.modelsRefresh = null;
+      });
+  }
+
+  private newModelCache(now: number, signalVersion: number): ModelCache {
+    this.modelLoads += 1;
+    return { load: this.modelLoads, loadedAt: now, signalVersion, propensity: new Map(), uplift: new Map(), control: new Map(), looked: new Set() };
+  }
+
+  /** Reads the latest models and control counts of `unknown` offers into `cache`. */
+  private async fillModels(cache: ModelCache, unknown: string[]): Promise<void> {
+    const [propensity, uplift, control] = await Promise.all([
+      this.propensityModels.findLatest(unknown),
+      this.upliftModels.findLatest(unknown),
+      this.propensityModels.countControlConversions(unknown.map((offerId) => ({ offerId, since: null }))),
+    ]);
+    for (const offerId of unknown) {
+      cache.looked.add(offerId);
+      const propensityModel = propensity.get(offerId);
+      const upliftModel = uplift.get(offerId);
+      if (propensityModel !== undefined) {
+        cache.propensity.set(offerId, propensityModel);
+      }
+      if (upliftModel !== undefined) {
+        cache.uplift.set(offerId, upliftModel);
+      }
+      cache.control.set(offerId, control.get(offerId) ?? { decisions: 0, conversions: 0 });
+    }
+    this.logger.debug({ offers: unknown.length, models: propensity.size, upliftModels: uplift.size }, 'Loaded models');
   }
 }
 
