@@ -12,6 +12,15 @@ import { PgliteSqlPool, PostgresSqlPool, type SqlPool } from './sql-pool.ts';
 export type DatabaseKind = AppConfig['database']['kind'];
 
 /**
+ * How long a pooled PostgreSQL connection may stay idle before the pool closes it. The
+ * driver's default of 10 s closed every connection during short pauses in traffic. The
+ * first requests after one then opened new connections and had PostgreSQL plan their named
+ * statements again. In the benchmark, the p99 of the first 2 s of decisions after 12 s
+ * without any fell from 123–130 ms to 73 ms with this longer timeout.
+ */
+const POOL_IDLE_TIMEOUT_MS = 5 * 60_000;
+
+/**
  * The Prisma client, the plain SQL pool of the hot paths, and what is needed to migrate
  * and close the store behind them. One per process: PGlite allows a single process on its
  * data folder.
@@ -40,6 +49,8 @@ export class Database {
             connectionString: config.url,
             max: config.poolSize,
             connectionTimeoutMillis: config.poolWaitMs,
+            idleTimeoutMillis: POOL_IDLE_TIMEOUT_MS,
+            keepAlive: true,
           },
           { onPoolError: reportError, onConnectionError: reportError },
         ),
@@ -47,7 +58,7 @@ export class Database {
         transactionOptions: { maxWait: config.poolWaitMs, timeout: 60_000 },
       });
       const sql = new PostgresSqlPool(
-        { connectionString: config.url, max: config.poolSize, connectionTimeoutMillis: config.poolWaitMs },
+        { connectionString: config.url, max: config.poolSize, connectionTimeoutMillis: config.poolWaitMs, idleTimeoutMillis: POOL_IDLE_TIMEOUT_MS },
         reportError,
       );
       return new Database(

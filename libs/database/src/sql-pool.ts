@@ -45,10 +45,11 @@ export class PostgresSqlPool implements SqlPool {
   private readonly pool: pg.Pool;
 
   constructor(
-    options: { connectionString: string; max: number; connectionTimeoutMillis: number },
+    options: { connectionString: string; max: number; connectionTimeoutMillis: number; idleTimeoutMillis: number },
     onConnectionError?: (error: Error) => void,
   ) {
-    this.pool = new pg.Pool(options);
+    // Keep-alive probes find a connection that a network device dropped while it was idle.
+    this.pool = new pg.Pool({ ...options, keepAlive: true });
     // Without a listener, an idle connection that breaks would end the process.
     this.pool.on('error', (error: Error) => onConnectionError?.(error));
   }
