@@ -58,10 +58,7 @@ export function formatResultTables(result: BenchResult): string {
         [
           row('next-best-offer', `${offers.concurrency} connections`, offers.nextBestOfferPeak),
           row('health', `${offers.concurrency} connections`, offers.healthPeak),
-          // Older result files have no warm-up run.
-          ...(offers.nextBestOfferHalfPeakWarmUp === undefined
-            ? []
-            : [row('next-best-offer', `fixed ${integer(half.targetRatePerSecond)}/s, warm-up`, offers.nextBestOfferHalfPeakWarmUp)]),
+          row('next-best-offer', `fixed ${integer(half.targetRatePerSecond)}/s, warm-up`, offers.nextBestOfferHalfPeakWarmUp),
           row('next-best-offer', `fixed ${integer(half.targetRatePerSecond)}/s`, half),
         ],
         [false, false, true, true, true, true, true, true, true],

@@ -22,7 +22,7 @@ export interface NextBestOfferResult extends ScenarioResultBase {
   nextBestOfferPeak: LoadResult;
   /** Closed loop on `GET /health` of the same process, at the same concurrency. */
   healthPeak: LoadResult;
-  /** The first WARM_UP_MS at half rate, right after the health run; not part of nextBestOfferAtHalfPeak. */
+  /** The first WARM_UP_MS at half rate, right after the health run. nextBestOfferAtHalfPeak leaves it out. */
   nextBestOfferHalfPeakWarmUp: FixedRateResult;
   /** Open loop on next-best-offer at half of nextBestOfferPeak's throughput, after its warm-up. */
   nextBestOfferAtHalfPeak: FixedRateResult;
@@ -98,9 +98,9 @@ export async function runNextBestOfferScenario(context: ScenarioContext): Promis
     usage.push(healthUsage);
 
     const halfRate = nextBestOfferPeak.throughputPerSecond / 2;
-    // The health run left the decision caches idle for over 10 s, so the first decisions
-    // wait for the catalog, models and outcome counts to load again. A warm-up at the same
-    // rate keeps that wait out of the steady-state figures; docs/benchmarks.md reports it.
+    // No decision was made during the health run, so the first decisions after it wait for
+    // the catalog to load again. A warm-up at the same rate keeps that wait out of the
+    // steady-state figures, and the results report it on a row of its own.
     const fixedWarmUp = await runFixedRate(client, {
       ratePerSecond: Math.max(1, halfRate),
       durationMs: WARM_UP_MS,

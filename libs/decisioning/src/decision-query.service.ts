@@ -1,15 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { z } from 'zod';
-import { NotFoundError, parseInput } from '#wayline/common';
+import { NotFoundError, parseInput, uuidSchema } from '#wayline/common';
 import { PRISMA, type PrismaClient } from '#wayline/database';
 
-/**
- * Any hexadecimal UUID, with no check of the version and variant bits, because a decision id
- * may be any value PostgreSQL's uuid type stores. The Hillstrom importer derives version 5 ids.
- */
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export const decisionIdSchema = z.string().regex(UUID_PATTERN, 'must be a decision id (a UUID)');
+export const decisionIdSchema = uuidSchema('a decision id');
 
 /**
  * A stored decision as `GET /v1/decisions/{decisionId}` returns it. The names follow the
@@ -50,7 +43,7 @@ export interface StoredDecisionView {
   message: StoredDecisionMessage | null;
 }
 
-/** Outreach message of a decision. The payload is left out, because it contains the customer's attributes. */
+/** Outreach message of a decision, without its payload (rendered content and recipient). */
 export interface StoredDecisionMessage {
   id: string;
   status: string;

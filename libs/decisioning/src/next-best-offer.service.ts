@@ -42,7 +42,7 @@ export const nextBestOfferQuerySchema = z.strictObject({
 export type DecisionReason =
   | PolicyStepReason
   | BudgetReason
-  // The campaign's priority tier is `arbitration.tier`; `arbitration.priority` is the product it ranks by within a tier.
+  // The campaign's priority tier is `arbitration.tier`. `arbitration.priority` is the product it ranks by within a tier.
   | ({ step: 'ranking'; campaign: string; offer: string; expectedValue: number; arbitration: CandidateArbitration } & RecordedScore)
   | { step: 'ranking-omitted'; candidates: number }
   | {
@@ -304,12 +304,11 @@ export class NextBestOfferService {
       await approval.release();
       throw error;
     });
-    const decision = { id: decisionId };
 
     // Debug, not info: one line per decision was a write to the log on every request, and the decision itself is stored.
-    this.logger.debug({ decisionId: decision.id, campaign: campaign.key, arm, source: best.score.source }, 'Recorded a decision');
+    this.logger.debug({ decisionId, campaign: campaign.key, arm, source: best.score.source }, 'Recorded a decision');
     return {
-      decisionId: decision.id,
+      decisionId,
       customerId,
       channel,
       campaign: { key: campaign.key, name: campaign.name },

@@ -522,7 +522,7 @@ export class PropensityService {
         },
         (error: unknown) => {
           // Decisions keep the older counts, and the next one after the TTL tries again.
-          this.logger.warn({ err: error, offers: current.offerIds.size }, 'Failed to reload outcome counts; keeping the previous counts');
+          this.logger.warn({ err: error, offers: current.offerIds.size }, 'Failed to reload outcome counts, so decisions keep the previous counts');
         },
       )
       .finally(() => {
@@ -605,7 +605,7 @@ export class PropensityService {
         },
         (error: unknown) => {
           // Decisions keep the older models, and the next one after the TTL tries again.
-          this.logger.warn({ err: error, offers: stale.looked.size }, 'Failed to reload models; keeping the previous models');
+          this.logger.warn({ err: error, offers: stale.looked.size }, 'Failed to reload models, so decisions keep the previous models');
         },
       )
       .finally(() => {

@@ -2,12 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { AuditLog } from '#wayline/audit';
-import { ConflictError, NotFoundError, parseInput, ROOT_LOGGER, ValidationError } from '#wayline/common';
+import { ConflictError, NotFoundError, parseInput, ROOT_LOGGER, UUID_PATTERN, uuidSchema, ValidationError } from '#wayline/common';
 import { DeadLetterRepository, type DeadLetter, type DeadLetterCursor, type DeadLetterFilter } from './dead-letter.repository.ts';
 
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const nameSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be 1 to 64 lowercase letters, digits, "-" or "_"');
-const messageIdSchema = z.string().regex(UUID_PATTERN, 'must be an outreach message id (a UUID)');
+const messageIdSchema = uuidSchema('an outreach message id');
 
 export const listDeadLettersQuerySchema = z.strictObject({
   channel: nameSchema.optional(),

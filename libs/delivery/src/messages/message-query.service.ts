@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { z } from 'zod';
-import { customerIdSchema, NotFoundError, parseInput } from '#wayline/common';
+import { customerIdSchema, NotFoundError, parseInput, uuidSchema } from '#wayline/common';
 import { PRISMA, type PrismaClient } from '#wayline/database';
 
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const MESSAGE_STATUSES = ['pending', 'sending', 'sent', 'failed', 'cancelled', 'skipped'] as const;
 
@@ -57,7 +56,7 @@ export class MessageQueryService {
   constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
 
   async get(id: string): Promise<MessageView> {
-    parseInput(z.string().regex(UUID_PATTERN, 'must be an outreach message id (a UUID)'), id, 'path.id');
+    parseInput(uuidSchema('an outreach message id'), id, 'path.id');
     const row = await this.prisma.outreachMessage.findUnique({ where: { id }, select: messageSelect });
     if (row === null) {
       throw new NotFoundError('Outreach message', id);
